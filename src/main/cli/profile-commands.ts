@@ -1,0 +1,100 @@
+import type { Command } from 'commander'
+import { AppError } from '../../shared/errors'
+import { describeProfile, describeTarget, describeTestSuccess } from '../../shared/format'
+import { ENGINES, TAGS, type Profile } from '../../shared/model'
+import { EXIT } from './io'
+import { passwordFromFlags, profileFromFlags, type ProfileFlags } from './profile-flags'
+import type { CommandRunner } from './run'
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')
+}
+
+function withProfileFlags(cmd: Command, engineRequired: boolean): Command {
+  return cmd
+    .option(`--engine <engine>`, `${ENGINES.join('|')}${engineRequired ? ' (required)' : ''}`)
+    .option('--host <host>', 'server host name or IP (default localhost)')
+    .option('--port <port>', 'server port (default 5432 / 3306)')
+    .option('--user <user>', 'database user')
+    .option('--database <db>', 'database name')
+    .option('--file <path>', 'database file (sqlite)')
+    .option('--password-env <var>', 'read the password from this environment variable')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--tag <tag>', `${TAGS.join('|')}|none`)
+    .option('--client-bin-dir <dir>', 'directory of pg_dump / mariadb-dump to prefer')
+}
+
+export function registerProfileCommands(program: Command, run: CommandRunner): void {
+  const profile = program.command('profile').description('manage connection profiles')
+
+  withProfileFlags(profile.command('add <NAME>').description('add a connection profile'), true).action((name: string, flags: ProfileFlags) =>
+    run(async ({ core, io, out }) => {
+      if (flags.engine === undefined) throw new AppError('VALIDATION', `--engine: required (${ENGINES.join('|')})`, '--engine')
+      const input = profileFromFlags(name, flags, io)
+      const password = await passwordFromFlags(flags, io)
+      const created = await core.profiles.create({ profile: input as never, password })
+      out.result(created, `Added profile "${created.name}": ${describeProfile(created)}${created.hasPassword ? ', password saved' : ''}`)
+      return EXIT.ok
+    }),
+  )
+
+  withProfileFlags(profile.command('edit <NAME>').description('change a profile (flags not given stay as they are)'), false)
+    .option('--rename <new-name>', 'give the profile a new name')
+    .option('--clear-password', 'remove the saved password')
+    .action((name: string, flags: ProfileFlags & { rename?: string }) =>
+      run(async ({ core, io, out }) => {
+        const existing = core.profiles.resolve(name)
+        const input = profileFromFlags(flags.rename ?? existing.name, flags, io, existing)
+        let password: string | null | undefined = await passwordFromFlags(flags, io)
+        if (flags.clearPassword) {
+          if (password !== undefined) throw new AppError('VALIDATION', '--clear-password: cannot be combined with a new password', '--clear-password')
+          password = null
+        }
+        const updated = await core.profiles.update({ id: existing.id, profile: input as never, password })
+        out.result(updated, `Updated profile "${updated.name}": ${describeProfile(updated)}`)
+        return EXIT.ok
+      }),
+    )
+
+  profile
+    .command('list')
+    .description('list profiles')
+    .action(() =>
+      run(async ({ core, out }) => {
+        const profiles: Profile[] = core.profiles.list()
+        const rows = [['NAME', 'ENGINE', 'TARGET', 'TAG', 'PASSWORD']]
+        for (const p of profiles) rows.push([p.name, p.engine, describeTarget(p), p.tag ?? '-', p.hasPassword ? 'saved' : '-'])
+        out.result(profiles, profiles.length === 0 ? 'No profiles yet. Add one with: lifeboat profile add NAME --engine postgres ...' : table(rows))
+        return EXIT.ok
+      }),
+    )
+
+  profile
+    .command('test <NAME>')
+    .description('connect to the database and find the client tools a backup needs')
+    .action((name: string) =>
+      run(async ({ core, out }) => {
+        const { id } = core.profiles.resolve(name)
+        const result = await core.profiles.test({ id })
+        if (!result.ok && result.error) {
+          out.error(result.error, { ...result, error: undefined })
+          return EXIT.failed
+        }
+        out.result(result, [`ok: ${describeTestSuccess(result)}`, ...result.warnings.map((w) => `warning: ${w}`)].join('\n'))
+        return EXIT.ok
+      }),
+    )
+
+  profile
+    .command('remove <NAME>')
+    .description('remove a profile and its saved password (backups are kept)')
+    .action((name: string) =>
+      run(async ({ core, out }) => {
+        const existing = core.profiles.resolve(name)
+        await core.profiles.remove(existing.id)
+        out.result({ removed: existing.name, id: existing.id }, `Removed profile "${existing.name}"`)
+        return EXIT.ok
+      }),
+    )
+}

@@ -1,0 +1,21 @@
+import type { ConnectionTestResult, ProfileConfig } from '../../../shared/model'
+
+export interface ProbeOptions {
+  /** Upper bound for reaching the server (connect + first query); unreachable hosts fail within it. */
+  timeoutMs: number
+  signal?: AbortSignal
+  /** Extra places to look for client tools, searched before PATH (tests, unusual installs). */
+  extraToolDirs?: string[]
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 10_000
+
+/**
+ * "Test connection": reach the server (or open the file), report its version and the client tool a
+ * backup would use, or one specific error. Never throws for a failed test; throws only on bugs.
+ */
+export type ConnectionProbe = (
+  profile: ProfileConfig,
+  password: string | undefined,
+  options: ProbeOptions,
+) => Promise<ConnectionTestResult>

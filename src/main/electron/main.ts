@@ -1,0 +1,44 @@
+import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { EVENT_CHANNEL } from '../../shared/channels'
+import { createApp, type LifeboatCore } from '../core/app'
+import { registerIpc, senderCheck } from './ipc'
+import { rendererLocation } from './renderer-location'
+import { secureAllWebContents, secureSession } from './security'
+import { createMainWindow } from './window'
+
+/**
+ * Electron entry: one core for the app's lifetime, IPC registered once, events forwarded to every
+ * window. Tray, single-instance, safeStorage and background running arrive with the Desktop shell issue.
+ */
+export function startDesktop(mainDir: string): void {
+  const renderer = rendererLocation(mainDir)
+  let core: LifeboatCore | undefined
+  const windows = new Set<number>()
+
+  secureAllWebContents(app, renderer)
+
+  const openWindow = () => {
+    const win = createMainWindow(mainDir, renderer)
+    const id = win.webContents.id
+    windows.add(id)
+    win.on('closed', () => windows.delete(id))
+  }
+
+  void app.whenReady().then(() => {
+    core = createApp({ home: app.getPath('userData'), origin: 'ui' })
+    secureSession(session.defaultSession, renderer)
+    registerIpc(ipcMain, core.handlers, senderCheck((id) => windows.has(id), renderer.owns), core.logger)
+    core.events.subscribe((event) => {
+      for (const win of BrowserWindow.getAllWindows()) if (windows.has(win.webContents.id)) win.webContents.send(EVENT_CHANNEL, event)
+    })
+    openWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow()
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('will-quit', () => core?.close())
+}

@@ -1,0 +1,3 @@
+import { startDesktop } from './electron/main'
+
+startDesktop(__dirname)

@@ -1,0 +1,17 @@
+/**
+ * The names of every IPC channel, with no schemas attached, so the sandboxed preload can build
+ * `window.lifeboat` without bundling zod. contract.ts is checked against this list at compile time.
+ */
+export const CHANNELS = [
+  'app.info',
+  'profiles.list',
+  'profiles.get',
+  'profiles.create',
+  'profiles.update',
+  'profiles.remove',
+  'profiles.test',
+] as const
+export type Channel = (typeof CHANNELS)[number]
+
+/** The one push channel main -> renderer. */
+export const EVENT_CHANNEL = 'lifeboat:event'
