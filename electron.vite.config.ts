@@ -1,6 +1,17 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+import { contentSecurityPolicy } from './src/shared/csp'
+
+/** The strict CSP meta goes into the built index.html only: in dev, Vite needs inline scripts and ws. */
+const productionCsp: Plugin = {
+  name: 'lifeboat-production-csp',
+  apply: 'build',
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev: false, meta: true }) }, injectTo: 'head-prepend' },
+  ],
+}
 
 /**
  * main: the Electron main process (index) and the headless CLI (cli), sharing src/main/core.
@@ -29,6 +40,6 @@ export default defineConfig({
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), productionCsp],
   },
 })

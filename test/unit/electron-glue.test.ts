@@ -13,7 +13,7 @@ vi.mock('electron', () => ({}))
 const { registerIpc, senderCheck } = await import('../../src/main/electron/ipc')
 const { rendererLocation } = await import('../../src/main/electron/renderer-location')
 const { secureSession, secureWebContents } = await import('../../src/main/electron/security')
-const { contentSecurityPolicy } = await import('../../src/main/electron/csp')
+const { contentSecurityPolicy } = await import('../../src/shared/csp')
 
 const MAIN_DIR = '/opt/Lifeboat/resources/app.asar/out/main'
 const OUR_URL = 'file:///opt/Lifeboat/resources/app.asar/out/renderer/index.html'

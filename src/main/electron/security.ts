@@ -1,5 +1,5 @@
 import type { App, Session, WebContents } from 'electron'
-import { contentSecurityPolicy } from './csp'
+import { contentSecurityPolicy } from '../../shared/csp'
 import type { RendererLocation } from './renderer-location'
 
 /** Session-wide rules: CSP on every response, and no permission (camera, notifications...) granted to web content. */

@@ -1,0 +1,109 @@
+import { useState } from 'react'
+import type { ErrorInfo } from '../../shared/errors'
+import type { Profile } from '../../shared/model'
+import { api } from '../api'
+import { ConfirmDialog } from '../components/ConfirmDialog'
+import { ProfileForm } from '../components/ProfileForm'
+import { ProfileTable } from '../components/ProfileTable'
+import { useProfiles } from '../hooks/useProfiles'
+import { ERROR_LABELS } from '../lib/labels'
+
+/** The form is either closed, creating, or editing one profile. */
+type FormState = { open: false } | { open: true; profile: Profile | null }
+
+export function ProfilesPage() {
+  const { profiles, loading, error, reload } = useProfiles()
+  const [form, setForm] = useState<FormState>({ open: false })
+  const [removing, setRemoving] = useState<Profile | null>(null)
+  const [removeError, setRemoveError] = useState<ErrorInfo | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
+
+  function saved(profile: Profile, created: boolean) {
+    setForm({ open: false })
+    setNotice(`Profile “${profile.name}” ${created ? 'created' : 'saved'}.`)
+    reload()
+  }
+
+  async function confirmRemove() {
+    if (!removing) return
+    setBusy(true)
+    const result = await api.profiles.remove({ id: removing.id })
+    setBusy(false)
+    if (!result.ok) return setRemoveError(result.error)
+    if (form.open && form.profile?.id === removing.id) setForm({ open: false })
+    setNotice(`Profile “${removing.name}” removed.`)
+    setRemoving(null)
+    reload()
+  }
+
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <header className="page-header">
+        <h1 id="page-title">Profiles</h1>
+        <p className="subtitle">How Lifeboat reaches each database. Passwords are write-only.</p>
+        <button type="button" className="primary" onClick={() => setForm({ open: true, profile: null })} disabled={form.open && form.profile === null}>
+          New profile
+        </button>
+      </header>
+
+      {notice && (
+        <p className="notice" role="status" data-testid="notice">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {ERROR_LABELS[error.code]}: {error.message}
+        </p>
+      )}
+
+      {form.open && (
+        <ProfileForm
+          key={form.profile?.id ?? 'new'}
+          profile={form.profile}
+          onSaved={(p) => saved(p, form.profile === null)}
+          onCancel={() => setForm({ open: false })}
+        />
+      )}
+
+      {!loading && profiles.length === 0 && !error ? (
+        <p className="empty" data-testid="profiles-empty">
+          No profiles yet. A profile tells Lifeboat how to reach one database; create one with “New profile”.
+        </p>
+      ) : (
+        <ProfileTable
+          profiles={profiles}
+          onEdit={(profile) => {
+            setNotice(null)
+            setForm({ open: true, profile })
+          }}
+          onRemove={(profile) => {
+            setRemoveError(null)
+            setRemoving(profile)
+          }}
+        />
+      )}
+
+      {removing && (
+        <ConfirmDialog
+          title={`Remove profile “${removing.name}”?`}
+          confirmLabel="Remove profile"
+          danger
+          busy={busy}
+          onConfirm={() => void confirmRemove()}
+          onCancel={() => setRemoving(null)}
+        >
+          <p>
+            The profile is deleted{removing.hasPassword ? ', and its saved password is deleted too' : ''}. This cannot be undone.
+          </p>
+          {removeError && (
+            <p className="form-error" role="alert">
+              {ERROR_LABELS[removeError.code]}: {removeError.message}
+            </p>
+          )}
+        </ConfirmDialog>
+      )}
+    </section>
+  )
+}
