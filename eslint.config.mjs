@@ -19,6 +19,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS entry points and test hooks.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/main/core/**/*.ts', 'src/shared/**/*.ts', 'src/main/cli/**/*.ts', 'src/main/bridge/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronBan], patterns: [{ group: ['electron/*'], message: electronBan.message }] }] },
   },

@@ -30,7 +30,7 @@ describe('store', () => {
   it('applies only the new migrations to an older store', () => {
     const file = join(tempDir(), 'lifeboat.db')
     const v1 = parseMigrations({ './migrations/001-a.sql': 'CREATE TABLE a (x INTEGER);' })
-    openStore(file, v1).close()
+    openStore(file, { migrations: v1 }).close()
     const v2 = parseMigrations({ './migrations/001-a.sql': 'CREATE TABLE a (x INTEGER);', './migrations/002-b.sql': 'CREATE TABLE b (y INTEGER);' })
     const db = new Database(file)
     expect(migrate(db, v2)).toEqual({ from: 1, to: 2 })
@@ -43,7 +43,7 @@ describe('store', () => {
       './migrations/001-a.sql': 'CREATE TABLE a (x INTEGER);',
       './migrations/002-b.sql': 'CREATE TABLE b (y INTEGER); INSERT INTO nope VALUES (1);',
     })
-    expect(() => openStore(file, broken)).toThrow(/no such table: nope/)
+    expect(() => openStore(file, { migrations: broken })).toThrow(/no such table: nope/)
     const db = new Database(file)
     expect(db.pragma('user_version', { simple: true })).toBe(1)
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name='b'").pluck().get()).toBe(0)

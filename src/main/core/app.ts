@@ -22,6 +22,8 @@ export interface AppOptions {
   logger?: Logger
   probe?: ConnectionProbe
   probeOptions?: Partial<ProbeOptions>
+  /** Path of a better-sqlite3 binary built for the running runtime (Electron); default: node_modules. */
+  nativeBinding?: string
 }
 
 export interface LifeboatCore {
@@ -40,7 +42,7 @@ export function createApp(options: AppOptions): LifeboatCore {
   const paths = homePaths(options.home)
   mkdirSync(paths.home, { recursive: true, mode: 0o700 })
   const logger = options.logger ?? createFileLogger(paths.logFile)
-  const db = openStore(paths.database)
+  const db = openStore(paths.database, { nativeBinding: options.nativeBinding })
   const secrets = options.secrets ?? new FileSecretStore(paths.secrets)
   const events = createEventBus()
   const profiles = new ProfileService({

@@ -2,6 +2,7 @@ import { app, BrowserWindow, ipcMain, session } from 'electron'
 import { EVENT_CHANNEL } from '../../shared/channels'
 import { createApp, type LifeboatCore } from '../core/app'
 import { registerIpc, senderCheck } from './ipc'
+import { electronNativeBinding } from './native-binding'
 import { rendererLocation } from './renderer-location'
 import { secureAllWebContents, secureSession } from './security'
 import { createMainWindow } from './window'
@@ -25,7 +26,8 @@ export function startDesktop(mainDir: string): void {
   }
 
   void app.whenReady().then(() => {
-    core = createApp({ home: app.getPath('userData'), origin: 'ui' })
+    const nativeBinding = electronNativeBinding({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath })
+    core = createApp({ home: app.getPath('userData'), origin: 'ui', nativeBinding })
     secureSession(session.defaultSession, renderer)
     registerIpc(ipcMain, core.handlers, senderCheck((id) => windows.has(id), renderer.owns), core.logger)
     core.events.subscribe((event) => {

@@ -5,10 +5,16 @@ import { migrate, type Migration } from './migrations'
 
 export type Db = Database.Database
 
+export interface StoreOptions {
+  migrations?: Migration[]
+  /** better-sqlite3 built for another ABI (Electron's); see src/main/electron/native-binding.ts. */
+  nativeBinding?: string
+}
+
 /** Opens (creating if needed) the store with WAL, foreign keys and a busy timeout, then migrates it. */
-export function openStore(file: string, migrations?: Migration[]): Db {
+export function openStore(file: string, { migrations, nativeBinding }: StoreOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-  const db = new Database(file)
+  const db = nativeBinding ? new Database(file, { nativeBinding }) : new Database(file)
   try {
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
