@@ -6,6 +6,10 @@ export interface ProbeOptions {
   signal?: AbortSignal
   /** Extra places to look for client tools, searched before PATH (tests, unusual installs). */
   extraToolDirs?: string[]
+  /** PATH to search for client tools instead of process.env.PATH ('' = none); lets tests hide tools. */
+  toolPath?: string
+  /** Also search the usual install locations for client tools (default true). */
+  searchWellKnownDirs?: boolean
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000

@@ -1,0 +1,110 @@
+import { Socket } from 'node:net'
+import { Client, DatabaseError } from 'pg'
+import type { ConnectionTestResult, ProfileConfig } from '../../../../shared/model'
+import { isAbsolutePath } from '../../../../shared/model'
+import { withDeadline } from '../deadline'
+import { endpoint } from '../net-errors'
+import type { ProbeOptions } from '../probe'
+import { probeResult, toolSearch } from '../probe-result'
+import { choosePgDump, discoverPgDumps, type PgServerVersion } from '../tools/postgres-tools'
+import { NoPasswordSaved, pgProbeError, type PgErrorContext } from './errors'
+
+type PostgresProfile = Extract<ProfileConfig, { engine: 'postgres' }>
+
+/**
+ * Connects with the pg driver (no psql, so the password never reaches a command line), reads the
+ * server version, and finds the pg_dump a backup would use. Tool discovery runs during the connect.
+ */
+export async function probePostgres(profile: PostgresProfile, password: string | undefined, options: ProbeOptions): Promise<ConnectionTestResult> {
+  const startedAt = performance.now()
+  const socketDir = isAbsolutePath(profile.host) ? profile.host : undefined
+  const context: PgErrorContext = {
+    where: endpoint(profile.host, profile.port, socketDir && `${socketDir.replace(/\/+$/, '')}/.s.PGSQL.${profile.port}`),
+    host: profile.host,
+    product: 'PostgreSQL',
+    timeoutMs: options.timeoutMs,
+    user: profile.user,
+    database: profile.database,
+  }
+  const tools = discoverPgDumps(toolSearch(profile.clientBinDir, options))
+
+  let server: PgServerVersion | null = null
+  let serverError = null
+  try {
+    server = await withDeadline(options.timeoutMs, options.signal, (signal) => serverVersion(profile, password, options.timeoutMs, signal))
+  } catch (err) {
+    if (options.signal?.aborted) throw options.signal.reason
+    serverError = pgProbeError(err, context)
+  }
+  const choice = choosePgDump(await tools, server)
+  return probeResult(
+    'postgres',
+    startedAt,
+    {
+      server: server && { product: 'PostgreSQL', version: server.version },
+      tool: choice.tool,
+      error: serverError ?? choice.error,
+      warnings: server ? choice.warnings : [],
+    },
+    password,
+  )
+}
+
+async function serverVersion(profile: PostgresProfile, password: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<PgServerVersion> {
+  try {
+    return await connectAndQuery(profile, password, timeoutMs, signal, false)
+  } catch (err) {
+    // libpq (pg_dump) defaults to sslmode=prefer; pg has no "prefer", so retry with TLS when the
+    // server refuses unencrypted connections (managed services such as RDS do by default).
+    if (err instanceof DatabaseError && err.code === '28000' && /no encryption/.test(err.message) && !signal.aborted) {
+      return connectAndQuery(profile, password, timeoutMs, signal, true)
+    }
+    throw err
+  }
+}
+
+async function connectAndQuery(
+  profile: PostgresProfile,
+  password: string | undefined,
+  timeoutMs: number,
+  signal: AbortSignal,
+  ssl: boolean,
+): Promise<PgServerVersion> {
+  // Our own socket, so a deadline or cancel can tear the connection down at any stage.
+  const socket = new Socket()
+  const destroy = () => socket.destroy()
+  signal.addEventListener('abort', destroy, { once: true })
+  const client = new Client({
+    host: profile.host,
+    port: profile.port,
+    user: profile.user,
+    database: profile.database,
+    // A function, so pg neither falls back to PGPASSWORD/~/.pgpass nor fails obscurely without one.
+    password: () => {
+      if (password === undefined) throw new NoPasswordSaved()
+      return password
+    },
+    stream: () => socket,
+    ssl: ssl ? { rejectUnauthorized: false } : false,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    application_name: 'lifeboat',
+  })
+  client.on('error', () => {}) // a late socket error must not become an uncaught exception
+  let connected = false
+  try {
+    await client.connect()
+    connected = true
+    const { rows } = await client.query<{ version: string; num: string }>(
+      "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num",
+    )
+    const row = rows[0]
+    if (!row) throw new Error('the server returned no version')
+    // "15.14 (Debian 15.14-0+deb12u1)" -> "15.14"
+    return { version: row.version.split(' ')[0] ?? row.version, versionNum: Number(row.num) }
+  } finally {
+    if (connected) await client.end().catch(() => {})
+    signal.removeEventListener('abort', destroy)
+    socket.destroy()
+  }
+}

@@ -1,0 +1,44 @@
+import type { ErrorInfo } from '../../../shared/errors'
+import type { ConnectionTestResult, Engine } from '../../../shared/model'
+import type { ToolSearchOptions } from './tools/search'
+import type { ProbeOptions } from './probe'
+
+type Parts = Omit<ConnectionTestResult, 'ok' | 'engine' | 'durationMs'>
+
+/**
+ * Assembles the result: ok only when the server answered (no error) and a usable tool was found.
+ * Messages pass through `scrub` because driver and server texts are quoted in them.
+ */
+export function probeResult(engine: Engine, startedAt: number, parts: Parts, password: string | undefined): ConnectionTestResult {
+  const error = parts.error ? scrub(parts.error, password) : null
+  return {
+    ok: error === null && parts.server !== null && parts.tool !== null,
+    engine,
+    server: parts.server,
+    tool: parts.tool ? { name: parts.tool.name, path: parts.tool.path, version: parts.tool.version } : null,
+    durationMs: Math.round(performance.now() - startedAt),
+    error,
+    warnings: parts.warnings.map((w) => scrubText(w, password)),
+  }
+}
+
+function scrub(error: ErrorInfo, password: string | undefined): ErrorInfo {
+  return { ...error, message: scrubText(error.message, password) }
+}
+
+// Below this length masking would garble ordinary words ("app") more than it could protect.
+const MIN_SCRUB_LENGTH = 4
+
+function scrubText(text: string, password: string | undefined): string {
+  return password && password.length >= MIN_SCRUB_LENGTH ? text.split(password).join('***') : text
+}
+
+export function toolSearch(clientBinDir: string | null, options: ProbeOptions): ToolSearchOptions {
+  return {
+    clientBinDir,
+    extraDirs: options.extraToolDirs ?? [],
+    ...(options.toolPath !== undefined ? { pathEnv: options.toolPath } : {}),
+    wellKnownDirs: options.searchWellKnownDirs ?? true,
+    signal: options.signal,
+  }
+}
