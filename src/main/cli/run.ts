@@ -60,7 +60,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     await program.parseAsync(argv, { from: 'user' })
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok
+      // 'commander.help' (no subcommand given) is a usage error; --help and --version are not.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok
       // commander already printed "error: unknown option '--x'" (naming the flag) to stderr.
       if (argv.includes('--json')) io.stdout(JSON.stringify({ error: { code: 'VALIDATION', message: e.message.replace(/^error: /, '') } }) + '\n')
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage
