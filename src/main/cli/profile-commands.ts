@@ -77,8 +77,8 @@ export function registerProfileCommands(program: Command, run: CommandRunner): v
       run(async ({ core, out }) => {
         const { id } = core.profiles.resolve(name)
         const result = await core.profiles.test({ id })
-        if (!result.ok && result.error) {
-          out.error(result.error, { ...result, error: undefined })
+        if (!result.ok) {
+          out.error(result.error ?? { code: 'INTERNAL', message: 'the connection test failed without saying why' }, { ...result, error: undefined })
           return EXIT.failed
         }
         out.result(result, [`ok: ${describeTestSuccess(result)}`, ...result.warnings.map((w) => `warning: ${w}`)].join('\n'))

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../shared/errors'
+import { describeTestSuccess } from '../../shared/format'
 import type { ConnectionTestResult, Profile } from '../../shared/model'
 
 /** Short labels for error codes; the full message is shown beside them. */
@@ -20,10 +21,7 @@ export const ERROR_LABELS: Record<ErrorCode, string> = {
 
 /** "Connected — PostgreSQL 15.19 · pg_dump 15.19 (/usr/lib/postgresql/15/bin/pg_dump) · 23 ms" */
 export function connectedSummary(result: ConnectionTestResult): string {
-  const parts = [`Connected — ${result.server ? `${result.server.product} ${result.server.version}` : 'OK'}`]
-  if (result.tool) parts.push(`${result.tool.name} ${result.tool.version} (${result.tool.path})`)
-  parts.push(`${Math.round(result.durationMs)} ms`)
-  return parts.join(' · ')
+  return `Connected — ${describeTestSuccess(result)}`
 }
 
 export function profileLocation(profile: Profile): string {
