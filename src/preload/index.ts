@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { buildApi } from '../shared/api-shape'
 import { CHANNELS, EVENT_CHANNEL } from '../shared/channels'
-import type { AppEvent } from '../shared/model'
+import type { AppEvent } from '../shared/events'
 
 /**
  * The renderer's only door to the main process: `window.lifeboat`, one method per contract channel

@@ -1,5 +1,5 @@
 import type { LifeboatApi } from './contract'
-import type { AppEvent } from './model'
+import type { AppEvent } from './events'
 
 /**
  * Builds the `window.lifeboat` object from the channel names: "profiles.list" becomes

@@ -10,6 +10,14 @@ export const CHANNELS = [
   'profiles.update',
   'profiles.remove',
   'profiles.test',
+  'backups.list',
+  'backups.get',
+  'backups.tables',
+  'backups.run',
+  'backups.cancel',
+  'backups.verify',
+  'backups.export',
+  'backups.delete',
 ] as const
 export type Channel = (typeof CHANNELS)[number]
 

@@ -6,8 +6,15 @@ import {
   passwordSchema,
   profileInputSchema,
   profileSchema,
-  type AppEvent,
 } from './model'
+import type { AppEvent } from './events'
+import {
+  BACKUP_STATUSES,
+  backupOptionsSchema,
+  backupSchema,
+  tableInfoSchema,
+  verifyResultSchema,
+} from './backup-model'
 import type { Channel } from './channels'
 
 const idInput = z.object({ id: z.string().min(1, 'an id is required') }).strict()
@@ -51,6 +58,44 @@ export const contract = {
     ]),
     output: connectionTestResultSchema,
   },
+
+  /** History, newest first. The UI asks for up to 10,000 rows and virtualises them. */
+  'backups.list': {
+    input: z
+      .object({
+        profileId: z.string().optional(),
+        status: z.enum(BACKUP_STATUSES).optional(),
+        limit: z.number().int().min(1).max(100_000).default(10_000),
+      })
+      .strict()
+      .optional(),
+    output: z.array(backupSchema),
+  },
+  'backups.get': { input: idInput, output: backupSchema },
+  /** The live database's tables, for "selected tables". */
+  'backups.tables': { input: z.object({ profileId: z.string().min(1) }).strict(), output: z.array(tableInfoSchema) },
+  /** Starts a backup and returns at once; progress and the end arrive as events. */
+  'backups.run': {
+    input: z
+      .object({
+        profileId: z.string().min(1, 'choose a profile'),
+        options: backupOptionsSchema.optional(),
+        /** Only with options.encryption.kind = passphrase; used for this run, never stored. */
+        passphrase: z.string().min(1).max(1024).optional(),
+      })
+      .strict(),
+    output: z.object({ id: z.string() }),
+  },
+  'backups.cancel': { input: idInput, output: z.null() },
+  /** Re-reads the stored file and recomputes its SHA-256. */
+  'backups.verify': { input: idInput, output: verifyResultSchema },
+  /** Saves a copy where the user chooses (native save dialog); the renderer only learns the file name. */
+  'backups.export': {
+    input: idInput,
+    output: z.object({ saved: z.boolean(), fileName: z.string(), sizeBytes: z.number().nullable() }),
+  },
+  /** Deletes every stored copy and the history row; `confirm` must repeat the id. */
+  'backups.delete': { input: z.object({ id: z.string().min(1), confirm: z.string() }).strict(), output: z.null() },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>
 
 // A channel named in CHANNELS but missing here (or the reverse) fails to compile.

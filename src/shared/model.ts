@@ -140,7 +140,4 @@ export const appInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 
-export const appEventSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('profiles.changed') })])
-export type AppEvent = z.infer<typeof appEventSchema>
-
 export type Origin = 'ui' | 'cli' | 'scheduler'

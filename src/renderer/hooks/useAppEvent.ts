@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import type { AppEvent } from '../../shared/model'
+import type { AppEvent } from '../../shared/events'
 import { api } from '../api'
 
 /** Runs `handler` for every pushed event of one type while the component is mounted. */

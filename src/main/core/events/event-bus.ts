@@ -1,4 +1,4 @@
-import type { AppEvent } from '../../../shared/model'
+import type { AppEvent } from '../../../shared/events'
 
 export interface EventBus {
   emit(event: AppEvent): void

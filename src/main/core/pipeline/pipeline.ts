@@ -1,0 +1,32 @@
+import type { Readable } from 'node:stream'
+import type { Compression } from '../../../shared/backup-model'
+
+export type EncryptionKey = { passphrase: string } | { recipient: string }
+
+export interface PipelineProgress {
+  rawBytes: number
+  storedBytes: number
+}
+
+export interface PipelineOptions {
+  /** The dump tool's output. */
+  source: Readable
+  compression: Compression
+  encryption: EncryptionKey | null
+  signal: AbortSignal
+  /** The stored (compressed, encrypted) size may not exceed this; exceeding aborts with a VALIDATION-free AppError. */
+  maxBytes?: number
+  /**
+   * Awaited before the output stream ends: the dump tool's exit status. If it rejects, the output
+   * errors instead of ending, so no destination ever commits a dump whose tool failed.
+   */
+  beforeEnd: () => Promise<void>
+  onProgress?: (progress: PipelineProgress) => void
+}
+
+export interface PipelineRun {
+  /** The bytes to store, with backpressure from whoever consumes it (one or more destinations). */
+  output: Readable
+  /** Resolves with the totals once output has ended; rejects if any stage failed. */
+  result: Promise<{ rawBytes: number; storedBytes: number; sha256: string }>
+}

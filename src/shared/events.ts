@@ -1,0 +1,13 @@
+import { z } from 'zod'
+import { backupProgressSchema, backupSchema, exportProgressSchema } from './backup-model'
+
+/** What main pushes to every window (and the bridge pushes over SSE). */
+export const appEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('profiles.changed') }),
+  /** A backup row was added, changed state, or was deleted. */
+  z.object({ type: z.literal('backups.changed') }),
+  z.object({ type: z.literal('backup.progress'), progress: backupProgressSchema }),
+  z.object({ type: z.literal('backup.finished'), backup: backupSchema }),
+  z.object({ type: z.literal('export.progress'), progress: exportProgressSchema }),
+])
+export type AppEvent = z.infer<typeof appEventSchema>
