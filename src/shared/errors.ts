@@ -17,6 +17,11 @@ export const ERROR_CODES = [
   'VERSION_MISMATCH', // client tool too old for the server
   'NOT_A_DATABASE', // sqlite file is not a database
   'PERMISSION_DENIED', // OS-level or database privilege problem
+  'DUMP_FAILED', // the dump tool exited non-zero or was killed; message = its stderr tail
+  'DESTINATION_FAILED', // writing, reading or deleting at a destination failed
+  'LIMIT_EXCEEDED', // the backup grew past its maximum size
+  'INTEGRITY', // a stored file does not match its recorded SHA-256
+  'CANCELLED', // stopped by the user
   'INTERNAL',
 ] as const
 

@@ -16,6 +16,11 @@ export const ERROR_LABELS: Record<ErrorCode, string> = {
   VERSION_MISMATCH: 'Version mismatch',
   NOT_A_DATABASE: 'Not a database',
   PERMISSION_DENIED: 'Permission denied',
+  DUMP_FAILED: 'Dump failed',
+  DESTINATION_FAILED: 'Destination failed',
+  LIMIT_EXCEEDED: 'Too large',
+  INTEGRITY: 'Checksum mismatch',
+  CANCELLED: 'Cancelled',
   INTERNAL: 'Internal error',
 }
 
