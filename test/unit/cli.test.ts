@@ -13,6 +13,8 @@ async function cli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessE
     readStdin: async () => opts.stdin ?? '',
     env: { ...opts.env, LIFEBOAT_HOME: opts.home ?? tempDir() },
     cwd: '/work',
+    stderrIsTTY: false,
+    onInterrupt: () => () => {},
   }
   const code = await runCli(args, io)
   return { code, stdout, stderr }

@@ -7,6 +7,10 @@ export interface CliIo {
   readStdin: () => Promise<string>
   env: NodeJS.ProcessEnv
   cwd: string
+  /** Progress redraws one line on a terminal, and prints a line now and then otherwise. */
+  stderrIsTTY: boolean
+  /** Ctrl-C: returns the function that stops listening. */
+  onInterrupt: (handler: () => void) => () => void
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unhealthy: 3 } as const
@@ -31,6 +35,15 @@ export function processIo(): CliIo {
     },
     env: process.env,
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler)
+      process.on('SIGTERM', handler)
+      return () => {
+        process.off('SIGINT', handler)
+        process.off('SIGTERM', handler)
+      }
+    },
   }
 }
 

@@ -2,14 +2,11 @@ import type { Command } from 'commander'
 import { AppError } from '../../shared/errors'
 import { describeProfile, describeTarget, describeTestSuccess } from '../../shared/format'
 import { ENGINES, TAGS, type Profile } from '../../shared/model'
+import { formatTable } from './cli-values'
 import { EXIT } from './io'
 import { passwordFromFlags, profileFromFlags, type ProfileFlags } from './profile-flags'
 import type { CommandRunner } from './run'
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')
-}
 
 function withProfileFlags(cmd: Command, engineRequired: boolean): Command {
   return cmd
@@ -65,7 +62,7 @@ export function registerProfileCommands(program: Command, run: CommandRunner): v
         const profiles: Profile[] = core.profiles.list()
         const rows = [['NAME', 'ENGINE', 'TARGET', 'TAG', 'PASSWORD']]
         for (const p of profiles) rows.push([p.name, p.engine, describeTarget(p), p.tag ?? '-', p.hasPassword ? 'saved' : '-'])
-        out.result(profiles, profiles.length === 0 ? 'No profiles yet. Add one with: lifeboat profile add NAME --engine postgres ...' : table(rows))
+        out.result(profiles, profiles.length === 0 ? 'No profiles yet. Add one with: lifeboat profile add NAME --engine postgres ...' : formatTable(rows))
         return EXIT.ok
       }),
     )

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { profileInputSchema, type ProfileInput } from '../../shared/model'
+import { secretFromEnv } from './cli-values'
 import { usageError, type CliIo } from './io'
 
 export interface ProfileFlags {
@@ -84,16 +85,7 @@ export async function passwordFromFlags(flags: ProfileFlags, io: CliIo): Promise
   if (flags.passwordEnv !== undefined && flags.passwordStdin) {
     throw usageError('--password-stdin', 'use either --password-env or --password-stdin, not both')
   }
-  if (flags.passwordEnv !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.passwordEnv)) {
-      throw usageError('--password-env', `expected the NAME of an environment variable, e.g. --password-env PGPASS_PROD`)
-    }
-    const value = io.env[flags.passwordEnv]
-    if (value === undefined || value === '') {
-      throw usageError('--password-env', `environment variable ${flags.passwordEnv} is not set or empty`)
-    }
-    return value
-  }
+  if (flags.passwordEnv !== undefined) return secretFromEnv('--password-env', flags.passwordEnv, io)
   if (flags.passwordStdin) {
     const value = (await io.readStdin()).replace(/\r?\n$/, '')
     if (value === '') throw usageError('--password-stdin', 'nothing was read from standard input')

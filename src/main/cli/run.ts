@@ -6,6 +6,7 @@ import { toErrorInfo } from '../core/ipc/dispatch'
 import { defaultHome } from '../core/paths'
 import { LIFEBOAT_VERSION } from '../core/version'
 import { EXIT, exitCodeFor, Output, processIo, type CliIo } from './io'
+import { registerBackupCommands } from './backup-commands'
 import { registerProfileCommands } from './profile-commands'
 
 export interface CommandContext {
@@ -42,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     try {
       const home = globals.home ? resolve(io.cwd, globals.home) : io.env.LIFEBOAT_HOME ? resolve(io.cwd, io.env.LIFEBOAT_HOME) : defaultHome(io.env)
       core = createApp({ home, origin: 'cli' })
+      await core.ready
       exitCode = await command({ core, io, out })
     } catch (e) {
       const info = toErrorInfo(e, core?.logger)
@@ -53,6 +55,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   }
 
   registerProfileCommands(program, run)
+  registerBackupCommands(program, run)
   // Every subcommand reports its own usage errors the same way as the top level.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
 

@@ -4,7 +4,13 @@ import type { Origin } from '../../shared/model'
 import { probeConnection } from './engines'
 import { DEFAULT_PROBE_TIMEOUT_MS, type ConnectionProbe, type ProbeOptions } from './engines/probe'
 import { createEventBus, type EventBus } from './events/event-bus'
+import { AppError } from '../../shared/errors'
+import { DestinationRegistry } from './destinations/registry'
 import { createHandlers } from './handlers'
+import type { SaveDialog } from './handlers/services'
+import { BackupService } from './services/backup-service'
+import { recoverInterrupted } from './services/recovery'
+import { BackupsRepo } from './store/backups-repo'
 import { createFileLogger, type Logger } from './logging/logger'
 import { homePaths, type HomePaths } from './paths'
 import { FileSecretStore } from './secrets/file-secret-store'
@@ -24,6 +30,8 @@ export interface AppOptions {
   probeOptions?: Partial<ProbeOptions>
   /** Path of a better-sqlite3 binary built for the running runtime (Electron); default: node_modules. */
   nativeBinding?: string
+  /** Where "Download" saves: the native save dialog in the desktop app; tests pass their own. */
+  saveDialog?: SaveDialog
 }
 
 export interface LifeboatCore {
@@ -33,7 +41,10 @@ export interface LifeboatCore {
   secrets: SecretStore
   events: EventBus
   profiles: ProfileService
+  backups: BackupService
   handlers: Handlers
+  /** Settles when start-up work (marking crashed backups interrupted, cleaning their files) is done. */
+  ready: Promise<void>
   close(): void
 }
 
@@ -55,7 +66,26 @@ export function createApp(options: AppOptions): LifeboatCore {
     probeOptions: { timeoutMs: DEFAULT_PROBE_TIMEOUT_MS, ...options.probeOptions },
     origin: options.origin,
   })
-  const handlers = createHandlers({ version: LIFEBOAT_VERSION, secrets, profiles })
+  const destinations = new DestinationRegistry(paths.backups)
+  const backupsRepo = new BackupsRepo(db)
+  const backups = new BackupService({
+    repo: backupsRepo,
+    activity: new ActivityRepo(db),
+    profiles,
+    destinations,
+    events,
+    logger,
+    tempRoot: paths.temp,
+    origin: options.origin,
+  })
+  const ready = recoverInterrupted({ repo: backupsRepo, destinations, tempRoot: paths.temp, logger, events }).then(
+    () => undefined,
+    (e: unknown) => logger.error('start-up recovery failed', { error: String(e) }),
+  )
+  const saveDialog: SaveDialog = options.saveDialog ?? (async () => {
+    throw new AppError('FORBIDDEN', 'saving files needs the desktop app (the CLI has `lifeboat export ID PATH`)')
+  })
+  const handlers = createHandlers({ version: LIFEBOAT_VERSION, secrets, profiles, backups, events, saveDialog })
   return {
     paths,
     db,
@@ -63,7 +93,9 @@ export function createApp(options: AppOptions): LifeboatCore {
     secrets,
     events,
     profiles,
+    backups,
     handlers,
+    ready,
     close: () => db.close(),
   }
 }

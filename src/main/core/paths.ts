@@ -16,6 +16,8 @@ export interface HomePaths {
   secrets: string
   logFile: string
   backups: string
+  /** Private per-run directories (credential files, snapshots); cleaned after each run and at start-up. */
+  temp: string
 }
 
 export function homePaths(home: string): HomePaths {
@@ -25,5 +27,6 @@ export function homePaths(home: string): HomePaths {
     secrets: join(home, 'secrets.json'),
     logFile: join(home, 'logs', 'lifeboat.log'),
     backups: join(home, 'backups'),
+    temp: join(home, 'tmp'),
   }
 }

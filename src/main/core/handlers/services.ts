@@ -1,9 +1,17 @@
 import type { SecretStore } from '../secrets/secret-store'
+import type { EventBus } from '../events/event-bus'
+import type { BackupService } from '../services/backup-service'
 import type { ProfileService } from '../services/profile-service'
+
+/** Asks the user where to save a file (native dialog in the desktop app); null = cancelled. */
+export type SaveDialog = (suggestedName: string) => Promise<string | null>
 
 /** What the channel handlers need from the composition root. */
 export interface CoreServices {
   version: string
   secrets: SecretStore
   profiles: ProfileService
+  backups: BackupService
+  events: EventBus
+  saveDialog: SaveDialog
 }

@@ -114,6 +114,11 @@ export class ProfileService {
     return result
   }
 
+  /** The saved password of a profile, for the engines; undefined when none is saved. */
+  async password(id: string): Promise<string | undefined> {
+    return this.savedPassword(this.stored(id))
+  }
+
   private async savedPassword(stored: StoredProfile): Promise<string | undefined> {
     return stored.passwordRef === null ? undefined : this.deps.secrets.get(stored.passwordRef)
   }
