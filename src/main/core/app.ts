@@ -56,9 +56,10 @@ export function createApp(options: AppOptions): LifeboatCore {
   const db = openStore(paths.database, { nativeBinding: options.nativeBinding })
   const secrets = options.secrets ?? new FileSecretStore(paths.secrets)
   const events = createEventBus()
+  const activity = new ActivityRepo(db)
   const profiles = new ProfileService({
     repo: new ProfilesRepo(db),
-    activity: new ActivityRepo(db),
+    activity,
     secrets,
     events,
     logger,
@@ -70,13 +71,14 @@ export function createApp(options: AppOptions): LifeboatCore {
   const backupsRepo = new BackupsRepo(db)
   const backups = new BackupService({
     repo: backupsRepo,
-    activity: new ActivityRepo(db),
+    activity,
     profiles,
     destinations,
     events,
     logger,
     tempRoot: paths.temp,
     origin: options.origin,
+    tools: options.probeOptions,
   })
   const ready = recoverInterrupted({ repo: backupsRepo, destinations, tempRoot: paths.temp, logger, events }).then(
     () => undefined,

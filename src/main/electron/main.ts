@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
 import { EVENT_CHANNEL } from '../../shared/channels'
 import { createApp, type LifeboatCore } from '../core/app'
 import { registerIpc, senderCheck } from './ipc'
@@ -27,7 +27,18 @@ export function startDesktop(mainDir: string): void {
 
   void app.whenReady().then(() => {
     const nativeBinding = electronNativeBinding({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath })
-    core = createApp({ home: app.getPath('userData'), origin: 'ui', nativeBinding })
+    core = createApp({
+      home: app.getPath('userData'),
+      origin: 'ui',
+      nativeBinding,
+      // The renderer never names a path: the user picks it in the native dialog.
+      saveDialog: async (suggestedName) => {
+        const parent = BrowserWindow.getFocusedWindow()
+        const options = { defaultPath: suggestedName, properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] }
+        const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options)
+        return result.canceled || !result.filePath ? null : result.filePath
+      },
+    })
     secureSession(session.defaultSession, renderer)
     registerIpc(ipcMain, core.handlers, senderCheck((id) => windows.has(id), renderer.owns), core.logger)
     core.events.subscribe((event) => {

@@ -30,3 +30,6 @@ export interface PipelineRun {
   /** Resolves with the totals once output has ended; rejects if any stage failed. */
   result: Promise<{ rawBytes: number; storedBytes: number; sha256: string }>
 }
+
+/** What opens an age file: the passphrase, or an X25519 identity (`AGE-SECRET-KEY-1…`, or a whole `age-keygen` key file). */
+export type DecryptionKey = { passphrase: string } | { identity: string }

@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../../../shared/errors'
 import type { Profile } from '../../../shared/model'
 import type { Manifest } from '../../../shared/manifest'
 import type { Destination } from '../destinations/destination'
-import type { DatabaseEngine, DumpInfo, RunningDump } from '../engines/engine'
+import type { DatabaseEngine, DumpInfo, DumpRequest, RunningDump } from '../engines/engine'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../logging/logger'
 import { redact } from '../logging/redact'
@@ -27,6 +27,7 @@ export interface BackupRequest {
   encryptionKey: EncryptionKey | null
   destinations: Destination[]
   reason: BackupReason
+  tools?: DumpRequest['tools']
 }
 
 export interface RunnerDeps {
@@ -139,6 +140,7 @@ async function run(
       tables: req.options.tables ?? null,
       tempDir,
       signal,
+      tools: req.tools,
     })
     info = dump.info
     signal.throwIfAborted()

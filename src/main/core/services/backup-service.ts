@@ -9,6 +9,7 @@ import { backupOptionsSchema, type Backup, type BackupOptionsInput, type BackupR
 import { AppError, validationError } from '../../../shared/errors'
 import type { Origin } from '../../../shared/model'
 import type { DestinationRegistry } from '../destinations/registry'
+import type { DumpRequest } from '../engines/engine'
 import { engineFor } from '../engines/registry'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../logging/logger'
@@ -30,6 +31,8 @@ export interface BackupServiceDeps {
   logger: Logger
   tempRoot: string
   origin: Origin
+  /** Where to look for dump tools (tests narrow it; the app uses the defaults). */
+  tools?: DumpRequest['tools']
 }
 
 export interface RunBackupRequest {
@@ -66,7 +69,7 @@ export class BackupService {
     if (options.tables) await this.assertTablesExist(profile.id, options.tables)
 
     const started = startBackup(
-      { profile, password, engine, format, options, encryptionKey, destinations, reason: request.reason ?? 'manual' },
+      { profile, password, engine, format, options, encryptionKey, destinations, reason: request.reason ?? 'manual', tools: this.deps.tools },
       { repo: this.deps.repo, events: this.deps.events, logger: this.deps.logger, tempRoot: this.deps.tempRoot },
     )
     this.inFlight.set(started.id, started)
