@@ -10,8 +10,8 @@ import { tempDir } from '../support/temp-home'
 const built = existsSync(join(REPO, 'out', 'main', 'cli.js'))
 const RSS_REPORTER = join(REPO, 'test', 'support', 'max-rss-reporter.cjs')
 
-/** ~520 MB of COPY output: enough to prove memory stays flat while the dump streams. */
-const BIG_ROWS = 500_000
+/** ~540 MB of COPY output: enough to prove memory stays flat while the dump streams. */
+const BIG_ROWS = 520_000
 
 describeWith('postgres', 'lifeboat backup (built CLI) against PostgreSQL', (pg) => {
   if (!built && process.env.CI !== 'true') return
