@@ -22,8 +22,8 @@ const productionCsp: Plugin = {
 export default defineConfig({
   main: {
     build: {
-      // age-encryption is ESM-only: bundle it so the CommonJS main/CLI output can load it on Node 20.
-      externalizeDeps: { exclude: ['age-encryption'] },
+      // age-encryption and @noble/* are ESM-only: bundle them so the CommonJS main/CLI output can load it on Node 20.
+      externalizeDeps: { exclude: ['age-encryption', '@noble/ciphers', '@noble/hashes'] },
       outDir: 'out/main',
       rollupOptions: {
         input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli/index.ts') },

@@ -45,13 +45,13 @@ export class ChildProcessDuplex extends Duplex {
   private readonly child: ChildProcessWithoutNullStreams
   private stderr = ''
   private exited = false
-  private readonly closed: Promise<void>
+  private readonly childClosed: Promise<void>
 
   constructor(file: string, args: readonly string[], private readonly failure: ChildFailure) {
     super({ highWaterMark: 256 * 1024 })
     this.child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true })
     this.pid = this.child.pid
-    this.closed = new Promise((resolve) => this.child.once('close', () => resolve()))
+    this.childClosed = new Promise((resolve) => this.child.once('close', () => resolve()))
     this.child.once('error', (e) => this.fail(new AppError(this.failure.code, `${this.failure.what}: cannot run ${file}: ${e.message}`)))
     this.child.once('close', (code, signal) => {
       this.exited = true
@@ -92,7 +92,7 @@ export class ChildProcessDuplex extends Duplex {
     this.child.stdout.destroy()
     this.child.kill('SIGKILL')
     const timer = setTimeout(() => callback(error), CLOSE_WAIT_MS)
-    void this.closed.then(() => {
+    void this.childClosed.then(() => {
       clearTimeout(timer)
       callback(error)
     })

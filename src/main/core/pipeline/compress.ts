@@ -26,20 +26,20 @@ export function zstdImplementation(pathEnv?: string): 'binary' | 'zlib' | null {
  * system binary (multi-threaded, faster than zlib's, and the same code `zstd -d` restores with) and
  * falls back to zlib's zstd. Throws TOOL_MISSING when neither exists. Destroyed (child killed) on abort.
  */
-export function createCompressor(compression: Compression, signal: AbortSignal, pathEnv?: string): Duplex {
-  const stream = build(compression, 'compress', pathEnv)
+export function createCompressor(compression: Compression, signal: AbortSignal): Duplex {
+  const stream = build(compression, 'compress')
   destroyOnAbort(stream, signal)
   return stream
 }
 
 /** The inverse of createCompressor. Damaged input ends the stream with INTEGRITY. */
-export function createDecompressor(compression: Compression, signal: AbortSignal, pathEnv?: string): Duplex {
-  const stream = build(compression, 'decompress', pathEnv)
+export function createDecompressor(compression: Compression, signal: AbortSignal): Duplex {
+  const stream = build(compression, 'decompress')
   destroyOnAbort(stream, signal)
   return stream
 }
 
-function build(compression: Compression, direction: 'compress' | 'decompress', pathEnv: string | undefined): Duplex {
+function build(compression: Compression, direction: 'compress' | 'decompress'): Duplex {
   const compress = direction === 'compress'
   switch (compression) {
     case 'none':
@@ -49,7 +49,7 @@ function build(compression: Compression, direction: 'compress' | 'decompress', p
         ? zlib.createGzip({ level: 6, chunkSize: ZLIB_CHUNK })
         : withIntegrityErrors(zlib.createGunzip({ chunkSize: ZLIB_CHUNK }), 'gzip')
     case 'zstd': {
-      const binary = findOnPath('zstd', pathEnv)
+      const binary = findOnPath('zstd')
       if (binary) {
         const args = compress ? ['-q', '-3', '-T0', '-c'] : ['-q', '-d', '-c']
         return new ChildProcessDuplex(binary, args, compress ? { what: 'zstd compression', code: 'DUMP_FAILED' } : { what: 'zstd decompression', code: 'INTEGRITY' })

@@ -14,13 +14,14 @@ export interface PipelineOptions {
   compression: Compression
   encryption: EncryptionKey | null
   signal: AbortSignal
-  /** The stored (compressed, encrypted) size may not exceed this; exceeding aborts with a VALIDATION-free AppError. */
+  /** The stored (compressed, encrypted) size may not exceed this; exceeding fails the run with LIMIT_EXCEEDED. */
   maxBytes?: number
   /**
    * Awaited before the output stream ends: the dump tool's exit status. If it rejects, the output
    * errors instead of ending, so no destination ever commits a dump whose tool failed.
    */
   beforeEnd: () => Promise<void>
+  /** At most ~10 calls a second while bytes flow, plus one final call with the totals once output has ended. */
   onProgress?: (progress: PipelineProgress) => void
 }
 

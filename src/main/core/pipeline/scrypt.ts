@@ -1,5 +1,6 @@
 import { randomBytes, scrypt } from 'node:crypto'
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { Stanza, type Identity, type Recipient } from 'age-encryption'
 
 /**
@@ -7,7 +8,8 @@ import { Stanza, type Identity, type Recipient } from 'age-encryption'
  * node:crypto on the libuv thread pool. age-encryption's scrypt is synchronous JavaScript: at the
  * default work factor (2^18) it blocks the event loop — the Electron main process — for over a second.
  * The format is age's (https://age-encryption.org/v1, "scrypt" stanza); the key-wrap AEAD stays
- * @noble/ciphers (age-encryption's own dependency) because Electron's BoringSSL lacks chacha20-poly1305.
+ * @noble/ciphers (age-encryption's own dependency) because Electron's BoringSSL lacks chacha20-poly1305
+ * (electron/electron#24024).
  */
 
 /** age's default; stock `age -p` uses it too. */
@@ -19,10 +21,12 @@ const LABEL = 'age-encryption.org/v1/scrypt'
 function deriveKey(passphrase: string, salt: Buffer, logN: number): Promise<Uint8Array> {
   const N = 2 ** logN
   const labelAndSalt = Buffer.concat([Buffer.from(LABEL, 'ascii'), salt])
-  return new Promise((resolve, reject) => {
+  const native = new Promise<Uint8Array>((resolve, reject) => {
     // scrypt needs 128·N·r bytes (256 MiB at 2^18); maxmem must allow it.
     scrypt(passphrase, labelAndSalt, 32, { N, r: 8, p: 1, maxmem: 128 * N * 8 + 16 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key)))
   })
+  // Should a crypto build lack scrypt, noble's version still yields to the event loop every 10 ms.
+  return native.catch(() => scryptAsync(passphrase, labelAndSalt, { N, r: 8, p: 1, dkLen: 32 }))
 }
 
 const ZERO_NONCE = new Uint8Array(12)
