@@ -179,8 +179,8 @@ describeWith('postgres', 'server stopped mid-dump', () => {
 })
 
 /**
- * A killed client leaves its server backend queued on the lock unless the server checks the socket
- * (client_connection_check_interval, which Lifeboat sets): it must be gone within a few seconds.
+ * No backend of the backup may stay queued on the lock: pg_dump's SIGTERM handler sends a cancel
+ * request and the pre-flight queries use lock_timeout. Polls until gone, at most 10 s.
  */
 async function expectBackendsGone(pg: PostgresServer, db: string): Promise<void> {
   const deadline = Date.now() + 10_000

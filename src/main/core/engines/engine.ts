@@ -9,7 +9,10 @@ export interface DumpRequest {
   format: BackupFormat
   schemaOnly: boolean
   dataOnly: boolean
-  /** Names as returned by listTables; null = the whole database. */
+  /**
+   * Names as returned by listTables; null = the whole database. An unknown name is refused
+   * (VALIDATION, field "tables") before anything runs.
+   */
   tables: string[] | null
   /** A private 0700 directory for credential files and snapshots; the engine removes what it puts there in dispose(). */
   tempDir: string
@@ -24,18 +27,28 @@ export interface DumpInfo {
   toolVersion: string
   /** The tables the dump covers. */
   tables: TableInfo[]
-  /** Expected dump size for progress (database size); null when unknown. */
+  /**
+   * Expected size of the raw dump for progress, from the server's figures for the dumped tables
+   * (PostgreSQL: pg_table_size, i.e. heap + TOAST; MySQL: data + index length; SQLite: the
+   * snapshot's file size); null for schema only. An estimate: the bar may stop short or jump.
+   */
   estimatedBytes: number | null
+  /** Worth showing but not blocking, e.g. a MySQL dump tool older than the server. */
+  warnings: string[]
 }
 
 export interface RunningDump {
   /** Known before the first byte is read. */
   info: DumpInfo
+  /** The dump tool's process id while it runs; null when the engine dumps in-process (SQLite). */
+  pid: number | null
   /** The dump itself. */
   stdout: Readable
   /**
-   * Settles after the tool closed (not merely exited): resolves on exit 0, rejects with an AppError
-   * carrying the bounded stderr tail (no secrets) on a non-zero exit or a signal, even if bytes were written.
+   * Settles after the tool closed (not merely exited; SQLite: after the stream ended): resolves on
+   * exit 0, rejects with an AppError carrying the bounded stderr tail (no secrets) on a non-zero
+   * exit or a signal, even if bytes were written. Cancel (signal or dispose) rejects with the
+   * signal's reason when it is an AppError (a deadline, a size limit), else CANCELLED.
    */
   done: Promise<void>
   /** Kills the tool if still running and removes temp files. Idempotent; always call it. */

@@ -59,7 +59,12 @@ export class BackupService {
     if (!parsed.success) throw validationError(parsed.error, 'options')
     const options = parsed.data
     const engine = engineFor(profile.engine)
-    const format = options.format ?? engine.defaultFormat
+    // A .sqlite snapshot is the whole file; a partial SQLite backup has to be SQL.
+    const partial = options.schemaOnly || options.dataOnly || options.tables !== undefined
+    const format = options.format ?? (profile.engine === 'sqlite' && partial ? 'plain' : engine.defaultFormat)
+    if (format === 'sqlite' && partial) {
+      throw new AppError('VALIDATION', 'options.format: a sqlite-format backup is the whole database file; use plain for schema only, data only or selected tables', 'options.format')
+    }
     if (!engine.formats.includes(format)) {
       throw new AppError('VALIDATION', `options.format: ${profile.engine} backups can be ${engine.formats.join(' or ')}, not ${format}`, 'options.format')
     }
