@@ -59,7 +59,10 @@ export function formatBytes(n: number | null): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let v = n
   let i = 0
-  while (v >= 1024 && i < units.length - 1) (v /= 1024), i++
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
   return i === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`
 }
 

@@ -1,3 +1,4 @@
+import type { BackupFormat, BackupStatus, Compression } from '../../shared/backup-model'
 import type { ErrorCode } from '../../shared/errors'
 import { describeTestSuccess } from '../../shared/format'
 import type { ConnectionTestResult, Profile } from '../../shared/model'
@@ -32,3 +33,51 @@ export function connectedSummary(result: ConnectionTestResult): string {
 export function profileLocation(profile: Profile): string {
   return profile.engine === 'sqlite' ? profile.file : `${profile.host}:${profile.port}`
 }
+
+/** "0 B", "512 B", "12.3 kB", "4.1 MB": powers of 1024 with pg_size_pretty's units, which DBAs read daily. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—'
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let v = bytes
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`
+}
+
+/** "850 ms", "4.2 s", "3 min 05 s", "1 h 02 min". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const s = Math.round(ms / 1000)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`
+  return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`
+}
+
+/** Local wall-clock time, ISO-ordered so it sorts and reads the same everywhere: "2026-11-22 04:30:05". */
+export function formatTimestamp(iso: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+}
+
+export const BACKUP_STATUS_LABELS: Record<BackupStatus, string> = {
+  running: 'running',
+  success: 'success',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  interrupted: 'interrupted',
+}
+
+export const FORMAT_LABELS: Record<BackupFormat, string> = {
+  custom: 'custom (pg_restore)',
+  plain: 'plain SQL',
+  sqlite: 'SQLite file',
+}
+
+export const COMPRESSION_LABELS: Record<Compression, string> = { zstd: 'zstd', gzip: 'gzip', none: 'none' }

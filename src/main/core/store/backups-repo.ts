@@ -131,8 +131,14 @@ export class BackupsRepo {
   list(filter: { profileId?: string; status?: BackupStatus; limit: number }): Backup[] {
     const where: string[] = []
     const params: unknown[] = []
-    if (filter.profileId) (where.push('profile_id = ?'), params.push(filter.profileId))
-    if (filter.status) (where.push('status = ?'), params.push(filter.status))
+    if (filter.profileId) {
+      where.push('profile_id = ?')
+      params.push(filter.profileId)
+    }
+    if (filter.status) {
+      where.push('status = ?')
+      params.push(filter.status)
+    }
     const selected = `SELECT * FROM backups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id LIMIT ?`
     const rows = this.db.prepare(selected).all(...params, filter.limit) as BackupRow[]
     if (rows.length === 0) return []

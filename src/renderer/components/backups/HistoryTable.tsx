@@ -1,0 +1,178 @@
+import { useTable, type ColumnFiltersState, type SortingState } from '@tanstack/react-table'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useMemo, useRef, useState } from 'react'
+import { BACKUP_STATUSES, type Backup } from '../../../shared/backup-model'
+import { HISTORY_LIMIT } from '../../hooks/useBackups'
+import type { RowActions } from '../../hooks/useRowActions'
+import { BACKUP_STATUS_LABELS } from '../../lib/labels'
+import { BackupDetails } from './BackupDetails'
+import { historyColumns, historyFeatures } from './historyColumns'
+import { HistoryRow } from './HistoryRow'
+
+/** Fixed heights (styles.css) so the virtualiser's estimate is exact for collapsed rows. */
+const ROW_PX = 33
+const HEADER_PX = 31
+
+interface HistoryTableProps {
+  backups: Backup[]
+  actions: RowActions
+  onDelete(backup: Backup): void
+}
+
+type Panels = Record<string, { restore: boolean }>
+
+/**
+ * The history: sortable, filterable by profile and status, virtualised (only the rows in view, plus a
+ * few, are in the DOM, so 10,000 rows scroll smoothly). A row expands in place to show its details,
+ * verify and download outcomes, and the restore-by-hand commands.
+ */
+export function HistoryTable({ backups, actions, onDelete }: HistoryTableProps) {
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'started', desc: true }])
+  const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([])
+  const [panels, setPanels] = useState<Panels>({})
+  const scrollRef = useRef<HTMLDivElement>(null)
+
+  const table = useTable({
+    features: historyFeatures,
+    columns: historyColumns,
+    data: backups,
+    getRowId: (b) => b.id,
+    state: { sorting, columnFilters },
+    onSortingChange: setSorting,
+    onColumnFiltersChange: setColumnFilters,
+    enableSortingRemoval: false,
+  })
+  const rows = table.getRowModel().rows
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser's functions are read during render on purpose; nothing here is memoised by the compiler
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_PX,
+    getItemKey: (index) => rows[index]?.id ?? index,
+    overscan: 8,
+    scrollMargin: HEADER_PX,
+  })
+
+  const profileNames = useMemo(() => [...new Set(backups.map((b) => b.profileName))].sort((a, b) => a.localeCompare(b)), [backups])
+  const filterValue = (id: string) => (columnFilters.find((f) => f.id === id)?.value as string | undefined) ?? ''
+  const setFilter = (id: string, value: string) => table.getColumn(id)?.setFilterValue(value || undefined)
+  const togglePanel = (id: string, open?: { restore?: boolean }) =>
+    setPanels((p) => {
+      const current = p[id]
+      if (open) return { ...p, [id]: { restore: open.restore ?? current?.restore ?? false } }
+      const rest = { ...p }
+      if (current) delete rest[id]
+      else rest[id] = { restore: false }
+      return rest
+    })
+
+  return (
+    <div className="history">
+      <div className="history-toolbar" role="search" aria-label="Filter the history">
+        <label htmlFor="history-profile">Profile</label>
+        <select id="history-profile" value={filterValue('profile')} onChange={(e) => setFilter('profile', e.target.value)}>
+          <option value="">All profiles</option>
+          {profileNames.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="history-status">Status</label>
+        <select id="history-status" value={filterValue('status')} onChange={(e) => setFilter('status', e.target.value)}>
+          <option value="">All statuses</option>
+          {BACKUP_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {BACKUP_STATUS_LABELS[s]}
+            </option>
+          ))}
+        </select>
+        <span className="muted" data-testid="history-count" aria-live="polite">
+          {rows.length === backups.length ? '' : `${rows.length} of `}
+          {backups.length} {backups.length === 1 ? 'backup' : 'backups'}
+        </span>
+        {backups.length >= HISTORY_LIMIT && (
+          <span className="muted" data-testid="history-limit">
+            (the newest {HISTORY_LIMIT}; <code>lifeboat history</code> lists older ones)
+          </span>
+        )}
+      </div>
+
+      <div className="history-scroll" ref={scrollRef} data-testid="history-scroll">
+        <div role="table" aria-label="Backup history" aria-rowcount={rows.length + 1} className="history-table">
+          <div role="rowgroup" className="history-head">
+            {table.getHeaderGroups().map((group) => (
+              <div role="row" className="history-row" key={group.id} aria-rowindex={1}>
+                {group.headers.map((header) => {
+                  const sorted = header.column.getIsSorted()
+                  const label = <table.FlexRender header={header} />
+                  return (
+                    <div
+                      role="columnheader"
+                      key={header.id}
+                      className={`col-${header.id}`}
+                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                    >
+                      {header.column.getCanSort() ? (
+                        <button type="button" className="sort" onClick={header.column.getToggleSortingHandler()} data-testid={`sort-${header.id}`}>
+                          {label}
+                          <span className="sort-mark" aria-hidden="true">
+                            {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                          </span>
+                        </button>
+                      ) : (
+                        label
+                      )}
+                    </div>
+                  )
+                })}
+              </div>
+            ))}
+          </div>
+          <div role="rowgroup" className="history-body" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index]
+              if (!row) return null
+              const backup = row.original
+              const panel = panels[backup.id]
+              return (
+                <div
+                  key={row.id}
+                  className="history-item"
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
+                >
+                  <HistoryRow
+                    row={row}
+                    rowIndex={item.index + 2}
+                    expanded={panel !== undefined}
+                    onToggle={() => togglePanel(backup.id)}
+                    onVerify={() => {
+                      togglePanel(backup.id, {})
+                      actions.runVerify(backup.id)
+                    }}
+                    onExport={() => {
+                      togglePanel(backup.id, {})
+                      actions.runExport(backup.id)
+                    }}
+                    onRestore={() => togglePanel(backup.id, { restore: !(panel?.restore ?? false) })}
+                    onDelete={() => onDelete(backup)}
+                    verifying={actions.verify[backup.id]?.status === 'running'}
+                    exporting={actions.exports[backup.id]?.status === 'running'}
+                  />
+                  {panel && <BackupDetails backup={backup} verify={actions.verify[backup.id]} exported={actions.exports[backup.id]} showRestore={panel.restore} />}
+                </div>
+              )
+            })}
+          </div>
+        </div>
+        {rows.length === 0 && (
+          <p className="empty history-empty" data-testid="history-empty">
+            {backups.length === 0 ? 'No backups yet.' : 'No backup matches these filters.'}
+          </p>
+        )}
+      </div>
+    </div>
+  )
+}
