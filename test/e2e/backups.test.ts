@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3'
 import { execFile } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
+import { connect, createServer, type AddressInfo, type Server } from 'node:net'
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join, resolve } from 'node:path'
+import { Transform, type TransformCallback } from 'node:stream'
 import { promisify } from 'node:util'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -44,6 +46,7 @@ const pageProblems: string[] = []
 /** Filled in as the story goes: the successful PostgreSQL backup, then the cancelled one. */
 let pgBackup: Backup
 let cancelled: Backup
+let relay: ReturnType<typeof valve> | undefined
 
 function step(name: string, run: () => Promise<void>, needs: { postgres?: boolean } = {}, timeout?: number) {
   it(
@@ -65,6 +68,37 @@ const historyIds = async (): Promise<string[]> =>
     t.replace('backup-row-', ''),
   )
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
+
+/**
+ * A TCP relay in front of PostgreSQL whose server-to-client direction can be held: with it held, a
+ * dump stays in flight for as long as the test needs (progress screenshot, cancel mid-dump), no sleeps.
+ */
+function valve(target: { host: string; port: number }) {
+  let held = false
+  const waiting: (() => void)[] = []
+  const server: Server = createServer((client) => {
+    const upstream = connect(target.port, target.host)
+    const gate = new Transform({
+      transform(chunk: Buffer, _encoding, done: TransformCallback) {
+        if (held) waiting.push(() => done(null, chunk))
+        else done(null, chunk)
+      },
+    })
+    const close = () => (client.destroy(), upstream.destroy(), gate.destroy())
+    for (const s of [client, upstream, gate]) s.on('error', close).on('close', close)
+    client.pipe(upstream)
+    upstream.pipe(gate).pipe(client)
+  })
+  return {
+    listen: () => new Promise<number>((ok) => server.listen(0, '127.0.0.1', () => ok((server.address() as AddressInfo).port))),
+    hold: () => void (held = true),
+    release: () => {
+      held = false
+      for (const go of waiting.splice(0)) go()
+    },
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  }
+}
 const list = async () => core.handlers['backups.list']({ limit: 100_000 })
 
 /** Always under test-results/; the two the docs show also under docs/screenshots/ with UPDATE_SCREENSHOTS=1. */
@@ -157,8 +191,10 @@ beforeAll(async () => {
   await core.ready
   if (isAvailable(pg)) {
     await seed(pg)
+    relay = valve(pg)
+    const port = await relay.listen()
     await core.profiles.create({
-      profile: { engine: 'postgres', name: 'pg-e2e', tag: 'production', host: pg.host, port: pg.port, user: pg.user, database: SOURCE_DB, clientBinDir: pg.binDir },
+      profile: { engine: 'postgres', name: 'pg-e2e', tag: 'production', host: pg.host, port, user: pg.user, database: SOURCE_DB, clientBinDir: pg.binDir },
       password: pg.password,
     })
   }
@@ -181,6 +217,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await bridge?.close()
+  relay?.release()
+  await relay?.close()
   core?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
   if (!missing && isAvailable(pg)) await psql(pg, [`DROP DATABASE IF EXISTS ${SOURCE_DB}`, `DROP DATABASE IF EXISTS ${RESTORED_DB}`]).catch(() => {})
@@ -201,9 +239,11 @@ describe('the Backups page', () => {
     async () => {
       await recordProgress('pg-e2e')
       await backupNow('pg-e2e')
-      // Screenshot the run in flight; by the time it is taken the run may be further along.
+      // Mid-dump, hold the server's bytes: the bar stays below 100% for the screenshot, then goes on.
       await card('pg-e2e').locator('[role="progressbar"][aria-valuenow]:not([aria-valuenow="0"])').waitFor()
+      relay!.hold()
       await screenshot('backups-progress')
+      relay!.release()
       pgBackup = await finishedRow('pg-e2e', 'success')
       const bar = card('pg-e2e').getByRole('progressbar')
       expect(await bar.getAttribute('aria-valuenow')).toBe('100')
@@ -298,9 +338,12 @@ describe('the Backups page', () => {
       await c.getByLabel('Label').fill('cancel me')
       expect(await c.getByTestId('options-summary').textContent()).toBe('gzip · custom · all tables · “cancel me”')
       await backupNow('pg-e2e')
-      // No sleep: cancel as soon as the run exists (the button flips to Cancel when backups.run returns).
+      // Cancel mid-dump for sure: once bytes flow, hold the server's side so the dump cannot finish first.
+      await c.locator('[role="progressbar"][aria-valuenow]').waitFor()
+      relay!.hold()
       await c.getByRole('button', { name: 'Cancel' }).click()
       cancelled = await finishedRow('pg-e2e', 'cancelled')
+      relay!.release()
       expect(cancelled.label).toBe('cancel me')
       expect(await c.getByTestId('run-outcome').textContent()).toBe('Cancelled: nothing was kept.')
       expect(await row(cancelled.id).getByTestId('status-badge').textContent()).toBe('cancelled')

@@ -63,8 +63,9 @@ async function openReadOnly(file: string, timeoutMs: number): Promise<Opened> {
   }
 
   try {
-    // Busy timeout bounded: another process's exclusive lock must not freeze the caller for long.
-    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: Math.min(timeoutMs, 2_000) })
+    // Busy timeout = the probe's bound: a rollback-journal database under a steady writer can keep a
+    // reader waiting for a while (seen > 2 s on a loaded machine), yet must not freeze the caller forever.
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: timeoutMs })
     try {
       // Reading the schema forces SQLite to parse page 1 (catches SQLITE_NOTADB, encryption, corruption).
       db.prepare('SELECT count(*) FROM sqlite_master').get()
