@@ -19,3 +19,27 @@ export function describeTestSuccess(r: ConnectionTestResult): string {
   parts.push(`${Math.round(r.durationMs)} ms`)
   return parts.join(' · ')
 }
+
+/** "0 B", "512 B", "12.3 kB", "4.1 MB": powers of 1024 with pg_size_pretty's units, which DBAs read daily. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—'
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let v = bytes
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`
+}
+
+/** "850 ms", "4.2 s", "3 min 05 s", "1 h 02 min". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const s = Math.round(ms / 1000)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`
+  return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`
+}

@@ -171,7 +171,7 @@ describe('runPipeline', () => {
     const outErr = rejection(collect(run.output))
     const e = await rejection(run.result)
     expect(e.code).toBe('LIMIT_EXCEEDED')
-    expect(e.message).toBe('the backup exceeded its maximum size of 1048576 bytes (1 MiB)')
+    expect(e.message).toBe('the backup exceeded its maximum size of 1048576 bytes (1.0 MB)')
     expect(await outErr).toBe(e)
     expect(source.destroyed).toBe(true)
   })

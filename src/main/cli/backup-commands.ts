@@ -5,7 +5,8 @@ import type { Backup, BackupOptionsInput, BackupProgress } from '../../shared/ba
 import { BACKUP_STATUSES, COMPRESSIONS, FORMATS } from '../../shared/backup-model'
 import { AppError } from '../../shared/errors'
 import type { DecryptKey } from '../core/services/backup-service'
-import { formatBytes, formatMs, formatTable, parseDuration, parseRecipient, parseSize, readIdentity, secretFromEnv } from './cli-values'
+import { formatBytes, formatDuration } from '../../shared/format'
+import { formatTable, parseDuration, parseRecipient, parseSize, readIdentity, secretFromEnv } from './cli-values'
 import { EXIT, usageError, type CliIo, type Output } from './io'
 import type { CommandRunner } from './run'
 
@@ -48,7 +49,7 @@ function backupResult(b: Backup) {
 
 function progressLine(p: BackupProgress): string {
   const pct = p.fraction === null ? '' : `${Math.round(p.fraction * 100)}% `
-  return `${p.phase} ${pct}${formatBytes(p.rawBytes)} dumped -> ${formatBytes(p.storedBytes)} stored, ${formatBytes(Math.round(p.rate))}/s, ${formatMs(p.elapsedMs)}`
+  return `${p.phase} ${pct}${formatBytes(p.rawBytes)} dumped -> ${formatBytes(p.storedBytes)} stored, ${formatBytes(Math.round(p.rate))}/s, ${formatDuration(p.elapsedMs)}`
 }
 
 /** Progress on stderr: one redrawn line on a terminal, a line every 5 s in logs. */
@@ -71,7 +72,7 @@ function progressPrinter(io: CliIo) {
 function reportBackup(out: Output, b: Backup): number {
   if (b.status === 'success') {
     const where = b.copies.map((c) => `${c.destination}: ${c.location}`).join(', ')
-    out.result(backupResult(b), `ok: ${b.fileName} (${formatBytes(b.sizeBytes)}, ${formatMs(b.durationMs)}) sha256 ${b.sha256}\n  ${where}`)
+    out.result(backupResult(b), `ok: ${b.fileName} (${formatBytes(b.sizeBytes)}, ${formatDuration(b.durationMs)}) sha256 ${b.sha256}\n  ${where}`)
     return EXIT.ok
   }
   out.error({ code: b.status === 'cancelled' ? 'CANCELLED' : 'DUMP_FAILED', message: `backup ${b.status}: ${b.error ?? 'no reason recorded'}` }, backupResult(b))
@@ -150,7 +151,7 @@ export function registerBackupCommands(program: Command, run: CommandRunner): vo
         const table = [['ID', 'STARTED (UTC)', 'PROFILE', 'STATUS', 'SIZE', 'DURATION', 'FILE / ERROR']]
         for (const b of rows) {
           const note = b.status === 'success' ? b.fileName : (b.error ?? b.fileName).replace(/\s+/g, ' ').slice(0, 100)
-          table.push([b.id.slice(0, 8), b.startedAt.slice(0, 19).replace('T', ' '), b.profileName, b.status, formatBytes(b.sizeBytes), formatMs(b.durationMs), note])
+          table.push([b.id.slice(0, 8), b.startedAt.slice(0, 19).replace('T', ' '), b.profileName, b.status, formatBytes(b.sizeBytes), formatDuration(b.durationMs), note])
         }
         out.result(rows, rows.length === 0 ? 'No backups yet. Run one with: lifeboat backup PROFILE' : formatTable(table))
         return EXIT.ok

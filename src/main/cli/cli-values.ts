@@ -54,26 +54,6 @@ export function readIdentity(flag: string, path: string, io: CliIo): string {
   return key.trim()
 }
 
-export function formatBytes(n: number | null): string {
-  if (n === null) return '-'
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return i === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`
-}
-
-export function formatMs(ms: number | null): string {
-  if (ms === null) return '-'
-  if (ms < 1000) return `${ms} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
-  const m = Math.floor(ms / 60_000)
-  return `${m}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`
-}
-
 /** Columns padded to the widest cell, two spaces apart (first row = headers). */
 export function formatTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))

@@ -4,6 +4,7 @@ import { open, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { AppError, isAppError } from '../../../shared/errors'
+import type { DumpInfo, RunningDump } from './engine'
 
 /** How much of the tool's stderr we keep for the error message. */
 export const STDERR_TAIL_BYTES = 16 * 1024
@@ -187,4 +188,23 @@ export async function removeFiles(files: readonly string[]): Promise<void> {
 export function once(cleanup: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined
   return () => (running ??= cleanup())
+}
+
+/**
+ * A started tool as a RunningDump: temp files (credential files) are removed when the tool closes
+ * or is disposed, whichever comes first.
+ */
+export function toolDump(tool: ToolProcess, info: DumpInfo, cleanup: () => Promise<void>): RunningDump {
+  const done = tool.done.finally(cleanup)
+  done.catch(() => {}) // the caller awaits it; an early failure must not be an unhandled rejection
+  return {
+    info,
+    pid: tool.pid,
+    stdout: tool.stdout,
+    done,
+    dispose: once(async () => {
+      await tool.dispose()
+      await cleanup()
+    }),
+  }
 }

@@ -3,6 +3,7 @@ import { Transform, Writable, type Readable, type TransformCallback } from 'node
 import { pipeline } from 'node:stream/promises'
 import { AppError, isAppError } from '../../../shared/errors'
 import { abortReason } from './abort'
+import { formatBytes } from '../../../shared/format'
 
 export interface ChecksumOptions {
   /** Ending past this many bytes destroys the stream with LIMIT_EXCEEDED (before the offending chunk is passed on). */
@@ -79,15 +80,4 @@ export async function sha256OfStream(readable: Readable, signal: AbortSignal): P
     throw e
   }
   return { sha256: hash.digest('hex'), bytes }
-}
-
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = n
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${n} bytes` : `${Number(value.toFixed(value < 10 ? 2 : 1))} ${units[unit]}`
 }

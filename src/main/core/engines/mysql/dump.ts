@@ -1,7 +1,7 @@
 import { AppError } from '../../../../shared/errors'
 import type { ProfileConfig } from '../../../../shared/model'
 import { isAbsolutePath } from '../../../../shared/model'
-import { once, removeFiles, runTool, writePrivateFile } from '../child-process'
+import { once, removeFiles, runTool, toolDump, writePrivateFile } from '../child-process'
 import type { DumpRequest, RunningDump } from '../engine'
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../probe'
 import { probeMysql } from './probe'
@@ -45,10 +45,9 @@ export async function startMysqlDump(request: DumpRequest): Promise<RunningDump>
       secrets: [request.password, request.password && optionEscape(request.password)],
       signal,
     })
-    const done = tool.done.finally(cleanup)
-    done.catch(() => {})
-    return {
-      info: {
+    return toolDump(
+      tool,
+      {
         serverVersion: `${probe.server.product} ${probe.server.version}`,
         toolName: probe.tool.name,
         toolVersion: probe.tool.version,
@@ -56,14 +55,8 @@ export async function startMysqlDump(request: DumpRequest): Promise<RunningDump>
         estimatedBytes: request.schemaOnly ? null : tables.reduce((sum, t) => sum + t.bytes, 0),
         warnings: probe.warnings,
       },
-      pid: tool.pid,
-      stdout: tool.stdout,
-      done,
-      dispose: once(async () => {
-        await tool.dispose()
-        await cleanup()
-      }),
-    }
+      cleanup,
+    )
   } catch (err) {
     await cleanup()
     throw err

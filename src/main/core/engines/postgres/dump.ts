@@ -1,6 +1,6 @@
 import { AppError } from '../../../../shared/errors'
 import type { ProfileConfig } from '../../../../shared/model'
-import { once, removeFiles, runTool, writePrivateFile } from '../child-process'
+import { once, removeFiles, runTool, toolDump, writePrivateFile } from '../child-process'
 import type { DumpRequest, RunningDump } from '../engine'
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../probe'
 import { probePostgres } from './probe'
@@ -48,10 +48,9 @@ export async function startPostgresDump(request: DumpRequest): Promise<RunningDu
       secrets: [request.password, request.password && pgpassField(request.password)],
       signal,
     })
-    const done = tool.done.finally(cleanup)
-    done.catch(() => {})
-    return {
-      info: {
+    return toolDump(
+      tool,
+      {
         serverVersion: probe.server.version,
         toolName: 'pg_dump',
         toolVersion: probe.tool.version,
@@ -59,14 +58,8 @@ export async function startPostgresDump(request: DumpRequest): Promise<RunningDu
         estimatedBytes: request.schemaOnly ? null : tables.reduce((sum, t) => sum + t.bytes, 0),
         warnings: probe.warnings,
       },
-      pid: tool.pid,
-      stdout: tool.stdout,
-      done,
-      dispose: once(async () => {
-        await tool.dispose()
-        await cleanup()
-      }),
-    }
+      cleanup,
+    )
   } catch (err) {
     await cleanup()
     throw err

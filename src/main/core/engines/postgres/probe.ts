@@ -1,13 +1,12 @@
 import { Socket } from 'node:net'
-import { Client, DatabaseError } from 'pg'
+import { Client } from 'pg'
 import type { ConnectionTestResult, ProfileConfig } from '../../../../shared/model'
-import { isAbsolutePath } from '../../../../shared/model'
 import { withDeadline } from '../deadline'
-import { endpoint } from '../net-errors'
 import type { ProbeOptions } from '../probe'
 import { probeResult, toolSearch } from '../probe-result'
 import { choosePgDump, discoverPgDumps, type PgServerVersion } from '../tools/postgres-tools'
-import { NoPasswordSaved, pgProbeError, type PgErrorContext } from './errors'
+import { pgClientConfig, pgErrorContext, refusesPlaintext } from './connection'
+import { pgProbeError } from './errors'
 
 type PostgresProfile = Extract<ProfileConfig, { engine: 'postgres' }>
 
@@ -17,15 +16,7 @@ type PostgresProfile = Extract<ProfileConfig, { engine: 'postgres' }>
  */
 export async function probePostgres(profile: PostgresProfile, password: string | undefined, options: ProbeOptions): Promise<ConnectionTestResult> {
   const startedAt = performance.now()
-  const socketDir = isAbsolutePath(profile.host) ? profile.host : undefined
-  const context: PgErrorContext = {
-    where: endpoint(profile.host, profile.port, socketDir && `${socketDir.replace(/\/+$/, '')}/.s.PGSQL.${profile.port}`),
-    host: profile.host,
-    product: 'PostgreSQL',
-    timeoutMs: options.timeoutMs,
-    user: profile.user,
-    database: profile.database,
-  }
+  const context = pgErrorContext(profile, options.timeoutMs)
   const tools = discoverPgDumps(toolSearch(profile.clientBinDir, options))
 
   let server: PgServerVersion | null = null
@@ -54,9 +45,7 @@ async function serverVersion(profile: PostgresProfile, password: string | undefi
   try {
     return await connectAndQuery(profile, password, timeoutMs, signal, false)
   } catch (err) {
-    // libpq (pg_dump) defaults to sslmode=prefer; pg has no "prefer", so retry with TLS when the
-    // server refuses unencrypted connections (managed services such as RDS do by default).
-    if (err instanceof DatabaseError && err.code === '28000' && /no encryption/.test(err.message) && !signal.aborted) {
+    if (refusesPlaintext(err) && !signal.aborted) {
       return connectAndQuery(profile, password, timeoutMs, signal, true)
     }
     throw err
@@ -74,22 +63,7 @@ async function connectAndQuery(
   const socket = new Socket()
   const destroy = () => socket.destroy()
   signal.addEventListener('abort', destroy, { once: true })
-  const client = new Client({
-    host: profile.host,
-    port: profile.port,
-    user: profile.user,
-    database: profile.database,
-    // A function, so pg neither falls back to PGPASSWORD/~/.pgpass nor fails obscurely without one.
-    password: () => {
-      if (password === undefined) throw new NoPasswordSaved()
-      return password
-    },
-    stream: () => socket,
-    ssl: ssl ? { rejectUnauthorized: false } : false,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    application_name: 'lifeboat',
-  })
+  const client = new Client({ ...pgClientConfig(profile, password, { ssl, timeoutMs }), stream: () => socket, query_timeout: timeoutMs })
   client.on('error', () => {}) // a late socket error must not become an uncaught exception
   let connected = false
   try {

@@ -2,11 +2,10 @@ import { Client, DatabaseError } from 'pg'
 import { AppError } from '../../../../shared/errors'
 import type { TableInfo } from '../../../../shared/backup-model'
 import type { ProfileConfig } from '../../../../shared/model'
-import { isAbsolutePath } from '../../../../shared/model'
 import { withDeadline } from '../deadline'
-import { endpoint } from '../net-errors'
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../probe'
-import { NoPasswordSaved, pgProbeError } from './errors'
+import { pgClientConfig, pgErrorContext, refusesPlaintext } from './connection'
+import { pgProbeError } from './errors'
 
 type PostgresProfile = Extract<ProfileConfig, { engine: 'postgres' }>
 
@@ -192,29 +191,9 @@ export async function withPgClient<T>(
   work: (client: Client) => Promise<T>,
   timeoutMs = DEFAULT_PROBE_TIMEOUT_MS,
 ): Promise<T> {
-  const socketDir = isAbsolutePath(profile.host) ? profile.host : undefined
-  const context = {
-    where: endpoint(profile.host, profile.port, socketDir && `${socketDir.replace(/\/+$/, '')}/.s.PGSQL.${profile.port}`),
-    host: profile.host,
-    product: 'PostgreSQL',
-    timeoutMs,
-    user: profile.user,
-    database: profile.database,
-  }
+  const context = pgErrorContext(profile, timeoutMs)
   const attempt = async (ssl: boolean, s: AbortSignal): Promise<T> => {
-    const client = new Client({
-      host: profile.host,
-      port: profile.port,
-      user: profile.user,
-      database: profile.database,
-      password: () => {
-        if (password === undefined) throw new NoPasswordSaved()
-        return password
-      },
-      ssl: ssl ? { rejectUnauthorized: false } : false,
-      connectionTimeoutMillis: timeoutMs,
-      application_name: 'lifeboat',
-    })
+    const client = new Client(pgClientConfig(profile, password, { ssl, timeoutMs }))
     client.on('error', () => {})
     const abort = () => void client.end().catch(() => {})
     s.addEventListener('abort', abort, { once: true })
@@ -231,7 +210,7 @@ export async function withPgClient<T>(
       try {
         return await attempt(false, s)
       } catch (err) {
-        if (err instanceof DatabaseError && err.code === '28000' && /no encryption/.test(err.message) && !s.aborted) return attempt(true, s)
+        if (refusesPlaintext(err) && !s.aborted) return attempt(true, s)
         throw err
       }
     })
