@@ -9,7 +9,7 @@ import { Transform, type TransformCallback } from 'node:stream'
 import { promisify } from 'node:util'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { startBridge, type Bridge } from '../../src/main/bridge'
+import type { Bridge } from '../../src/main/bridge'
 import { createApp, type LifeboatCore } from '../../src/main/core/app'
 import { silentLogger } from '../../src/main/core/logging/logger'
 import { BackupsRepo } from '../../src/main/core/store/backups-repo'
@@ -17,7 +17,7 @@ import type { Backup } from '../../src/shared/backup-model'
 import { backupFileName } from '../../src/shared/backup-files'
 import { isAvailable, type PostgresServer } from '../support/context'
 import { psql } from '../support/sql'
-import { launchChromium, missingPrerequisite, RENDERER_DIR, type Browser } from './browser'
+import { missingPrerequisite, openApp, type Browser, type OpenedApp } from './browser'
 
 /**
  * The Backups page in headless Chromium against the real core (loopback bridge, real store, real
@@ -42,7 +42,8 @@ let core: LifeboatCore
 let bridge: Bridge
 let browser: Browser
 let page: Page
-const pageProblems: string[] = []
+let pageProblems: string[] = []
+let app: OpenedApp | undefined
 /** Filled in as the story goes: the successful PostgreSQL backup, then the cancelled one. */
 let pgBackup: Backup
 let cancelled: Backup
@@ -204,19 +205,13 @@ beforeAll(async () => {
   db.close()
   await core.profiles.create({ profile: { engine: 'sqlite', name: 'notes', tag: 'dev', file: notes } })
 
-  bridge = await startBridge({ core, rendererDir: RENDERER_DIR })
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Refused to/.test(m.text())) pageProblems.push(m.text())
-  })
-  await page.goto(bridge.pageUrl)
+  app = await openApp(core)
+  ;({ bridge, browser, page } = app)
+  pageProblems = app.problems
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await bridge?.close()
+  await app?.close()
   relay?.release()
   await relay?.close()
   core?.close()

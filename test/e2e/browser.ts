@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { startBridge, type Bridge } from '../../src/main/bridge'
+import type { LifeboatCore } from '../../src/main/core/app'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const RENDERER_DIR = resolve(__dirname, '../../out/renderer')
@@ -46,6 +48,38 @@ export async function launchChromium(): Promise<Browser> {
     close: async () => {
       await context.close()
       rmSync(userDataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface OpenedApp {
+  bridge: Bridge
+  browser: Browser
+  page: Page
+  /** Page errors and CSP violations ("Refused to ..." console errors); a test asserts it stays empty. */
+  problems: string[]
+  close(): Promise<void>
+}
+
+/** The renderer in headless Chromium, served by the loopback bridge from `core`, already loaded. */
+export async function openApp(core: LifeboatCore): Promise<OpenedApp> {
+  const bridge = await startBridge({ core, rendererDir: RENDERER_DIR })
+  const browser = await launchChromium()
+  const page = await browser.context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Refused to/.test(m.text())) problems.push(m.text())
+  })
+  await page.goto(bridge.pageUrl)
+  return {
+    bridge,
+    browser,
+    page,
+    problems,
+    close: async () => {
+      await browser.close()
+      await bridge.close()
     },
   }
 }

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { startBridge, type Bridge } from '../../src/main/bridge'
+import type { Bridge } from '../../src/main/bridge'
 import { createApp, type LifeboatCore } from '../../src/main/core/app'
 import { silentLogger } from '../../src/main/core/logging/logger'
 import { profilePasswordRef } from '../../src/main/core/secrets/secret-store'
 import { isAvailable } from '../support/context'
-import { launchChromium, missingPrerequisite, RENDERER_DIR, type Browser } from './browser'
+import { missingPrerequisite, openApp, type OpenedApp } from './browser'
 
 /**
  * The Profiles page driven in headless Chromium, served by the loopback bridge from a real core
@@ -25,9 +25,9 @@ const DOCS_SCREENSHOT = resolve(__dirname, '../../docs/screenshots/profiles.png'
 let dir: string
 let core: LifeboatCore
 let bridge: Bridge
-let browser: Browser
 let page: Page
-const pageProblems: string[] = []
+let pageProblems: string[] = []
+let app: OpenedApp | undefined
 
 /** One step of the story; skipped with the reason when a prerequisite is missing (failed under CI). */
 function step(name: string, run: () => Promise<void>, needs: { postgres?: boolean } = {}) {
@@ -71,20 +71,13 @@ beforeAll(async () => {
   }
   dir = mkdtempSync(join(tmpdir(), 'lifeboat-e2e-'))
   core = createApp({ home: join(dir, 'home'), origin: 'ui', logger: silentLogger })
-  bridge = await startBridge({ core, rendererDir: RENDERER_DIR })
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`))
-  page.on('console', (m) => {
-    // CSP violations are reported as "Refused to ..." console errors.
-    if (m.type() === 'error' && /Refused to/.test(m.text())) pageProblems.push(m.text())
-  })
-  await page.goto(bridge.pageUrl)
+  app = await openApp(core)
+  ;({ bridge, page } = app)
+  pageProblems = app.problems
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await bridge?.close()
+  await app?.close()
   core?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
