@@ -25,7 +25,7 @@ export function startDesktop(mainDir: string): void {
     win.on('closed', () => windows.delete(id))
   }
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     const nativeBinding = electronNativeBinding({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath })
     core = createApp({
       home: app.getPath('userData'),
@@ -39,6 +39,7 @@ export function startDesktop(mainDir: string): void {
         return result.canceled || !result.filePath ? null : result.filePath
       },
     })
+    await core.ready // crashed backups are marked interrupted before the window shows history
     secureSession(session.defaultSession, renderer)
     registerIpc(ipcMain, core.handlers, senderCheck((id) => windows.has(id), renderer.owns), core.logger)
     core.events.subscribe((event) => {
