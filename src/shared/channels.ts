@@ -18,6 +18,10 @@ export const CHANNELS = [
   'backups.verify',
   'backups.export',
   'backups.delete',
+  'restores.tables',
+  'restores.plan',
+  'restores.run',
+  'restores.cancel',
 ] as const
 export type Channel = (typeof CHANNELS)[number]
 

@@ -15,6 +15,7 @@ import {
   tableInfoSchema,
   verifyResultSchema,
 } from './backup-model'
+import { restorePlanSchema, restoreRequestSchema } from './restore-model'
 import type { Channel } from './channels'
 
 const idInput = z.object({ id: z.string().min(1, 'an id is required') }).strict()
@@ -96,6 +97,14 @@ export const contract = {
   },
   /** Deletes every stored copy and the history row; `confirm` must repeat the id. */
   'backups.delete': { input: z.object({ id: z.string().min(1), confirm: z.string() }).strict(), output: z.null() },
+
+  /** The tables inside a backup (from its manifest), for "selected tables" in a restore. */
+  'restores.tables': { input: z.object({ backupId: z.string().min(1) }).strict(), output: z.array(tableInfoSchema) },
+  /** The dry run: what would happen, the exact commands (secrets masked); changes nothing. */
+  'restores.plan': { input: restoreRequestSchema.extend({ confirm: z.string().optional() }), output: restorePlanSchema },
+  /** Starts a restore after checking the confirmation; progress and the end arrive as events. */
+  'restores.run': { input: restoreRequestSchema, output: z.object({ id: z.string() }) },
+  'restores.cancel': { input: idInput, output: z.null() },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>
 
 // A channel named in CHANNELS but missing here (or the reverse) fails to compile.

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'LIMIT_EXCEEDED', // the backup grew past its maximum size
   'INTEGRITY', // a stored file does not match its recorded SHA-256
   'CANCELLED', // stopped by the user
+  'RESTORE_FAILED', // the restore tool failed; message = its stderr tail
   'INTERNAL',
 ] as const
 

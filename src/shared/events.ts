@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { backupProgressSchema, backupSchema, exportProgressSchema } from './backup-model'
+import { restoreProgressSchema, restoreResultSchema } from './restore-model'
 
 /** What main pushes to every window (and the bridge pushes over SSE). */
 export const appEventSchema = z.discriminatedUnion('type', [
@@ -9,5 +10,7 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('backup.progress'), progress: backupProgressSchema }),
   z.object({ type: z.literal('backup.finished'), backup: backupSchema }),
   z.object({ type: z.literal('export.progress'), progress: exportProgressSchema }),
+  z.object({ type: z.literal('restore.progress'), progress: restoreProgressSchema }),
+  z.object({ type: z.literal('restore.finished'), result: restoreResultSchema }),
 ])
 export type AppEvent = z.infer<typeof appEventSchema>

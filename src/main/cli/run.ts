@@ -8,6 +8,7 @@ import { LIFEBOAT_VERSION } from '../core/version'
 import { EXIT, exitCodeFor, Output, processIo, type CliIo } from './io'
 import { registerBackupCommands } from './backup-commands'
 import { registerProfileCommands } from './profile-commands'
+import { registerRestoreCommands } from './restore-commands'
 
 export interface CommandContext {
   core: LifeboatCore
@@ -56,6 +57,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
 
   registerProfileCommands(program, run)
   registerBackupCommands(program, run)
+  registerRestoreCommands(program, run)
   // Every subcommand reports its own usage errors the same way as the top level.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
 

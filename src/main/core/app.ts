@@ -10,6 +10,7 @@ import { createHandlers } from './handlers'
 import type { SaveDialog } from './handlers/services'
 import { BackupService } from './services/backup-service'
 import { recoverInterrupted } from './services/recovery'
+import { RestoreService } from './services/restore-service'
 import { BackupsRepo } from './store/backups-repo'
 import { createFileLogger, type Logger } from './logging/logger'
 import { homePaths, type HomePaths } from './paths'
@@ -42,6 +43,7 @@ export interface LifeboatCore {
   events: EventBus
   profiles: ProfileService
   backups: BackupService
+  restores: RestoreService
   handlers: Handlers
   /** Settles when start-up work (marking crashed backups interrupted, cleaning their files) is done. */
   ready: Promise<void>
@@ -80,6 +82,17 @@ export function createApp(options: AppOptions): LifeboatCore {
     origin: options.origin,
     tools: options.probeOptions,
   })
+  const restores = new RestoreService({
+    backups,
+    profiles,
+    destinations,
+    activity,
+    events,
+    logger,
+    tempRoot: paths.temp,
+    origin: options.origin,
+    tools: options.probeOptions,
+  })
   const ready = recoverInterrupted({ repo: backupsRepo, destinations, tempRoot: paths.temp, logger, events }).then(
     () => undefined,
     (e: unknown) => logger.error('start-up recovery failed', { error: String(e) }),
@@ -87,7 +100,7 @@ export function createApp(options: AppOptions): LifeboatCore {
   const saveDialog: SaveDialog = options.saveDialog ?? (async () => {
     throw new AppError('FORBIDDEN', 'saving files needs the desktop app (the CLI has `lifeboat export ID PATH`)')
   })
-  const handlers = createHandlers({ version: LIFEBOAT_VERSION, secrets, profiles, backups, events, saveDialog })
+  const handlers = createHandlers({ version: LIFEBOAT_VERSION, secrets, profiles, backups, restores, events, saveDialog })
   return {
     paths,
     db,
@@ -96,6 +109,7 @@ export function createApp(options: AppOptions): LifeboatCore {
     events,
     profiles,
     backups,
+    restores,
     handlers,
     ready,
     close: () => db.close(),

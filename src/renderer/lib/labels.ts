@@ -22,6 +22,7 @@ export const ERROR_LABELS: Record<ErrorCode, string> = {
   LIMIT_EXCEEDED: 'Too large',
   INTEGRITY: 'Checksum mismatch',
   CANCELLED: 'Cancelled',
+  RESTORE_FAILED: 'Restore failed',
   INTERNAL: 'Internal error',
 }
 

@@ -3,6 +3,7 @@ import type { Backup } from '../../shared/backup-model'
 import { DeleteBackupDialog } from '../components/backups/DeleteBackupDialog'
 import { HistoryTable } from '../components/backups/HistoryTable'
 import { RunSection } from '../components/backups/RunSection'
+import { RestoreDialog } from '../components/restore/RestoreDialog'
 import { useBackups } from '../hooks/useBackups'
 import { useProfiles } from '../hooks/useProfiles'
 import { useRowActions } from '../hooks/useRowActions'
@@ -14,6 +15,7 @@ export function BackupsPage() {
   const { backups, loading, error } = useBackups()
   const actions = useRowActions()
   const [deleting, setDeleting] = useState<Backup | null>(null)
+  const [restoring, setRestoring] = useState<Backup | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
 
   return (
@@ -41,9 +43,10 @@ export function BackupsPage() {
 
       <section aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
-        {loading ? <p className="muted">Loading history…</p> : <HistoryTable backups={backups} actions={actions} onDelete={setDeleting} />}
+        {loading ? <p className="muted">Loading history…</p> : <HistoryTable backups={backups} actions={actions} onDelete={setDeleting} onRestore={setRestoring} />}
       </section>
 
+      {restoring && <RestoreDialog backup={restoring} onClose={() => setRestoring(null)} />}
       {deleting && (
         <DeleteBackupDialog
           backup={deleting}

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { open, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Readable } from 'node:stream'
-import { AppError, isAppError } from '../../../shared/errors'
+import type { Readable, Writable } from 'node:stream'
+import { AppError, isAppError, type ErrorCode } from '../../../shared/errors'
 import type { DumpInfo, RunningDump } from './engine'
 
 /** How much of the tool's stderr we keep for the error message. */
@@ -23,12 +23,18 @@ export interface ToolRunOptions {
   /** Masked in the stderr tail and in error messages (passwords). */
   secrets?: readonly (string | undefined)[]
   signal: AbortSignal
+  /** The code of a non-zero exit or a signal (default DUMP_FAILED; restores use RESTORE_FAILED). */
+  failureCode?: ErrorCode
+  /** Give the tool a stdin pipe (restores); otherwise stdin is /dev/null. */
+  input?: boolean
 }
 
 export interface ToolProcess {
   readonly pid: number | null
   /** The tool's stdout: the dump. */
   readonly stdout: Readable
+  /** The tool's stdin when started with `input`, else null. Write errors (EPIPE) are swallowed: `done` has the verdict. */
+  readonly stdin: Writable | null
   /**
    * Settles on 'close' (all output read, process gone): resolves on exit 0; rejects with DUMP_FAILED
    * (non-zero exit or a signal), TOOL_MISSING (could not start) or the abort reason (cancel).
@@ -73,11 +79,13 @@ export function runTool(options: ToolRunOptions): ToolProcess {
   const secrets = options.secrets ?? []
   const child = spawn(options.file, [...options.args], {
     env: minimalEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     windowsHide: true,
   })
   const stdout = child.stdout as Readable
   const stderr = child.stderr as Readable
+  const stdin = options.input ? (child.stdin as Writable) : null
+  stdin?.on('error', () => {})
 
   // Keep a little more than the tail so a secret cut at the boundary is still masked whole.
   const keep = STDERR_TAIL_BYTES + 4_096
@@ -107,6 +115,7 @@ export function runTool(options: ToolRunOptions): ToolProcess {
     exited = true
     clearTimeout(killTimer)
     if (stopping) {
+      stdin?.destroy()
       stdout.destroy()
       stderr.destroy()
     }
@@ -128,9 +137,10 @@ export function runTool(options: ToolRunOptions): ToolProcess {
       // Only a failed start ends here without 'close'; later errors (kill failing) are followed by 'close'.
       if (child.pid !== undefined) return
       exited = true
+      stdin?.destroy()
       stdout.destroy()
       stderr.destroy()
-      const code = err.code === 'ENOENT' ? 'TOOL_MISSING' : 'DUMP_FAILED'
+      const code = err.code === 'ENOENT' ? 'TOOL_MISSING' : (options.failureCode ?? 'DUMP_FAILED')
       finish(new AppError(code, `${name} could not be started (${options.file}): ${err.message}`, 'clientBinDir'))
     })
     child.once('close', (code: number | null, sig: NodeJS.Signals | null) => {
@@ -139,7 +149,7 @@ export function runTool(options: ToolRunOptions): ToolProcess {
       if (code === 0) return finish(null)
       const how = code !== null ? `exit ${code}` : `signal ${sig ?? 'unknown'}`
       const tail = stderrTail()
-      finish(new AppError('DUMP_FAILED', `${name} failed (${how})${tail ? `: ${tail}` : ''}`))
+      finish(new AppError(options.failureCode ?? 'DUMP_FAILED', `${name} failed (${how})${tail ? `: ${tail}` : ''}`))
     })
   })
   done.catch(() => {}) // the caller may dispose without awaiting done
@@ -154,7 +164,7 @@ export function runTool(options: ToolRunOptions): ToolProcess {
       await done.catch(() => {})
     })())
 
-  return { pid: child.pid ?? null, stdout, done, stderrTail, dispose }
+  return { pid: child.pid ?? null, stdout, stdin, done, stderrTail, dispose }
 }
 
 function cancelled(reason: unknown, name: string): AppError {

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import type { BackupFormat, TableInfo } from '../../../shared/backup-model'
 import type { Engine as EngineName, ProfileConfig } from '../../../shared/model'
 import type { ProbeOptions } from './probe'
@@ -66,4 +66,54 @@ export interface DatabaseEngine {
   readonly defaultFormat: BackupFormat
   listTables(profile: ProfileConfig, password: string | undefined, signal: AbortSignal): Promise<TableInfo[]>
   startDump(request: DumpRequest): Promise<RunningDump>
+}
+
+export interface RestoreRequest {
+  /** The target profile (its host, user, password...). */
+  profile: ProfileConfig
+  password: string | undefined
+  /** Target database name (SQLite: the target file path). */
+  database: string
+  /** The backup's format: decides the tool (pg_restore vs psql, sqlite file vs SQL). */
+  format: BackupFormat
+  dropExisting: boolean
+  schemaOnly: boolean
+  dataOnly: boolean
+  tables: string[] | null
+  tempDir: string
+  signal: AbortSignal
+  tools?: DumpRequest['tools']
+}
+
+export interface RunningRestore {
+  /** Write the plain dump (decrypted, decompressed) here; honours backpressure. */
+  stdin: Writable
+  /** The restore tool's process id while it runs; null when the engine restores in-process (SQLite files). */
+  pid: number | null
+  /**
+   * Settles after the tool closed: resolves on success; rejects with an AppError (RESTORE_FAILED
+   * with the stderr tail, or the abort reason). PostgreSQL and SQLite leave the target as it was on
+   * failure (one transaction / atomic file swap); MySQL/MariaDB can't (DDL commits).
+   */
+  done: Promise<void>
+  dispose(): Promise<void>
+}
+
+/**
+ * For the dry-run plan. With the password (optional) the tool is chosen exactly as startRestore
+ * will (it depends on the server's version); without, tools are shown by name when unknown.
+ */
+export type RestoreCommandsRequest = Omit<RestoreRequest, 'signal' | 'tempDir' | 'password'> & { password?: string; signal?: AbortSignal }
+
+/** Restore side of an engine (DESIGN.md §5). */
+export interface RestoringEngine {
+  /** Whether the restore runs in one transaction (or an atomic swap), so a failure changes nothing. */
+  readonly atomicRestore: boolean
+  databaseExists(profile: ProfileConfig, password: string | undefined, database: string, signal: AbortSignal): Promise<boolean>
+  /** CREATE DATABASE (identifier quoted; any name); SQLite: nothing to do. */
+  createDatabase(profile: ProfileConfig, password: string | undefined, database: string, signal: AbortSignal): Promise<void>
+  /** The commands startRestore will run, for the dry-run plan; no secrets in them. */
+  restoreCommands(request: RestoreCommandsRequest): Promise<string[]>
+  /** Refuses before touching the target when the tool is missing/too old or the options don't fit the format. */
+  startRestore(request: RestoreRequest): Promise<RunningRestore>
 }

@@ -2,9 +2,10 @@ import type { Handlers } from '../../../shared/contract'
 import { appHandlers } from './app'
 import { backupHandlers } from './backups'
 import { profileHandlers } from './profiles'
+import { restoreHandlers } from './restores'
 import type { CoreServices } from './services'
 
 /** One implementation of the whole contract, served by Electron IPC and by the loopback bridge alike. */
 export function createHandlers(core: CoreServices): Handlers {
-  return { ...appHandlers(core), ...profileHandlers(core), ...backupHandlers(core) }
+  return { ...appHandlers(core), ...profileHandlers(core), ...backupHandlers(core), ...restoreHandlers(core) }
 }

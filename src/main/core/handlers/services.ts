@@ -2,6 +2,7 @@ import type { SecretStore } from '../secrets/secret-store'
 import type { EventBus } from '../events/event-bus'
 import type { BackupService } from '../services/backup-service'
 import type { ProfileService } from '../services/profile-service'
+import type { RestoreService } from '../services/restore-service'
 
 /** Asks the user where to save a file (native dialog in the desktop app); null = cancelled. */
 export type SaveDialog = (suggestedName: string) => Promise<string | null>
@@ -12,6 +13,7 @@ export interface CoreServices {
   secrets: SecretStore
   profiles: ProfileService
   backups: BackupService
+  restores: RestoreService
   events: EventBus
   saveDialog: SaveDialog
 }

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { manifestName } from '../../../shared/backup-files'
 import { backupOptionsSchema, type Backup, type BackupOptionsInput, type BackupReason, type BackupStatus, type TableInfo, type VerifyResult } from '../../../shared/backup-model'
 import { AppError, validationError } from '../../../shared/errors'
-import type { Origin } from '../../../shared/model'
+import type { Origin, Profile } from '../../../shared/model'
 import type { DestinationRegistry } from '../destinations/registry'
 import type { DumpRequest } from '../engines/engine'
 import { engineFor } from '../engines/registry'
@@ -42,6 +42,8 @@ export interface RunBackupRequest {
   passphrase?: string
   destinations?: string[]
   reason?: BackupReason
+  /** Back up another database of the profile's server (SQLite: another file), e.g. a restore target. */
+  database?: string
 }
 
 export type DecryptKey = { passphrase: string } | { identity: string }
@@ -54,7 +56,9 @@ export class BackupService {
 
   /** Validates everything a DBA could get wrong, then starts; the returned promise settles at the end. */
   async start(request: RunBackupRequest): Promise<StartedBackup> {
-    const profile = this.deps.profiles.get(request.profileId)
+    const saved = this.deps.profiles.get(request.profileId)
+    const profile =
+      request.database === undefined ? saved : saved.engine === 'sqlite' ? { ...saved, file: request.database } : { ...saved, database: request.database }
     const parsed = backupOptionsSchema.safeParse(request.options ?? {})
     if (!parsed.success) throw validationError(parsed.error, 'options')
     const options = parsed.data
@@ -71,7 +75,7 @@ export class BackupService {
     const encryptionKey = this.encryptionKey(options.encryption, request.passphrase)
     const destinations = this.deps.destinations.resolve(request.destinations)
     const password = await this.deps.profiles.password(profile.id)
-    if (options.tables) await this.assertTablesExist(profile.id, options.tables)
+    if (options.tables) await this.assertTablesExist(profile, options.tables)
 
     const started = startBackup(
       { profile, password, engine, format, options, encryptionKey, destinations, reason: request.reason ?? 'manual', tools: this.deps.tools },
@@ -119,8 +123,11 @@ export class BackupService {
   }
 
   async tables(profileId: string, signal: AbortSignal = new AbortController().signal): Promise<TableInfo[]> {
-    const profile = this.deps.profiles.get(profileId)
-    return engineFor(profile.engine).listTables(profile, await this.deps.profiles.password(profileId), signal)
+    return this.liveTables(this.deps.profiles.get(profileId), signal)
+  }
+
+  private async liveTables(profile: Profile, signal: AbortSignal = new AbortController().signal): Promise<TableInfo[]> {
+    return engineFor(profile.engine).listTables(profile, await this.deps.profiles.password(profile.id), signal)
   }
 
   /** Re-reads the stored file from its destination and compares the SHA-256 with the recorded one. */
@@ -225,8 +232,8 @@ export class BackupService {
     return { passphrase }
   }
 
-  private async assertTablesExist(profileId: string, tables: string[]): Promise<void> {
-    const known = new Set((await this.tables(profileId)).map((t) => t.name))
+  private async assertTablesExist(profile: Profile, tables: string[]): Promise<void> {
+    const known = new Set((await this.liveTables(profile)).map((t) => t.name))
     const missing = tables.filter((t) => !known.has(t))
     if (missing.length > 0) {
       throw new AppError('VALIDATION', `options.tables: not in the database: ${missing.map((t) => JSON.stringify(t)).join(', ')}`, 'options.tables')

@@ -13,11 +13,13 @@ interface HistoryRowProps {
   onVerify(): void
   onExport(): void
   onRestore(): void
+  /** Opens the restore dialog (target, plan, typed confirmation). */
+  onRestoreInto(): void
   onDelete(): void
 }
 
 /** One history row. Verify, download and restore need a stored file, so only successful rows offer them. */
-export function HistoryRow({ row, rowIndex, expanded, verifying, exporting, onToggle, onVerify, onExport, onRestore, onDelete }: HistoryRowProps) {
+export function HistoryRow({ row, rowIndex, expanded, verifying, exporting, onToggle, onVerify, onExport, onRestore, onRestoreInto, onDelete }: HistoryRowProps) {
   const b = row.original
   const hasFile = b.status === 'success'
   return (
@@ -43,6 +45,9 @@ export function HistoryRow({ row, rowIndex, expanded, verifying, exporting, onTo
                 Download
               </button>
               <button type="button" aria-label={`Restore ${b.fileName} by hand`} title="Restore by hand: the stock commands for this file" onClick={onRestore} disabled={!hasFile}>
+                By hand
+              </button>
+              <button type="button" aria-label={`Restore ${b.fileName}`} title="Restore into a profile: plan, typed confirmation, progress" onClick={onRestoreInto} disabled={!hasFile}>
                 Restore…
               </button>
               <button type="button" className="danger-link" aria-label={`Delete ${b.fileName}`} onClick={onDelete} disabled={b.status === 'running'}>

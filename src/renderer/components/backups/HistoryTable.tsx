@@ -17,6 +17,7 @@ interface HistoryTableProps {
   backups: Backup[]
   actions: RowActions
   onDelete(backup: Backup): void
+  onRestore(backup: Backup): void
 }
 
 type Panels = Record<string, { restore: boolean }>
@@ -26,7 +27,7 @@ type Panels = Record<string, { restore: boolean }>
  * few, are in the DOM, so 10,000 rows scroll smoothly). A row expands in place to show its details,
  * verify and download outcomes, and the restore-by-hand commands.
  */
-export function HistoryTable({ backups, actions, onDelete }: HistoryTableProps) {
+export function HistoryTable({ backups, actions, onDelete, onRestore }: HistoryTableProps) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'started', desc: true }])
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([])
   const [panels, setPanels] = useState<Panels>({})
@@ -157,6 +158,7 @@ export function HistoryTable({ backups, actions, onDelete }: HistoryTableProps) 
                       actions.runExport(backup.id)
                     }}
                     onRestore={() => togglePanel(backup.id, { restore: !(panel?.restore ?? false) })}
+                    onRestoreInto={() => onRestore(backup)}
                     onDelete={() => onDelete(backup)}
                     verifying={actions.verify[backup.id]?.status === 'running'}
                     exporting={actions.exports[backup.id]?.status === 'running'}
