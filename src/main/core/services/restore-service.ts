@@ -89,7 +89,9 @@ export class RestoreService {
       ...(r.options.dropExisting ? [`Drop the objects the backup contains before re-creating them`] : []),
       `Restore ${r.options.schemaOnly ? 'the schema' : r.options.dataOnly ? 'the data' : 'schema and data'}${r.options.tables ? ` of ${r.options.tables.length} table(s)` : ''} into ${JSON.stringify(r.database)} (${r.target.name})`,
       engine.atomicRestore
-        ? 'On failure nothing changes: the restore runs in one transaction (SQLite: the file is swapped in only at the end)'
+        ? r.target.engine === 'sqlite'
+          ? 'On failure nothing changes: the restored file replaces the target only at the end, in one rename'
+          : 'On failure nothing changes: the restore runs in one transaction'
         : r.exists && r.options.safetyBackup
           ? 'On failure the target is put back from the safety backup (MySQL commits DDL as it goes)'
           : 'On failure the target may be left partly restored (MySQL commits DDL as it goes, and there is no safety backup)',

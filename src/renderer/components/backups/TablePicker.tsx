@@ -1,11 +1,5 @@
-import { useEffect, useMemo, useState } from 'react'
-import type { TableInfo } from '../../../shared/backup-model'
-import type { Result } from '../../../shared/contract'
 import { api } from '../../api'
-import { ERROR_LABELS } from '../../lib/labels'
-
-/** Rendering thousands of checkboxes is slow and useless: past this, ask for a narrower filter. */
-const MAX_SHOWN = 500
+import { TableChecklist } from '../TableChecklist'
 
 interface TablePickerProps {
   profileId: string
@@ -14,72 +8,17 @@ interface TablePickerProps {
   error?: string | undefined
 }
 
-/** The live database's tables (backups.tables) as a filterable checkbox list. */
-export function TablePicker({ profileId, selected, onChange, error }: TablePickerProps) {
-  const [tables, setTables] = useState<Result<TableInfo[]> | null>(null)
-  const [filter, setFilter] = useState('')
-  useEffect(() => {
-    let live = true
-    void api.backups.tables({ profileId }).then((r) => {
-      if (live) setTables(r)
-    })
-    return () => {
-      live = false
-    }
-  }, [profileId])
-
-  const shown = useMemo(() => {
-    if (!tables?.ok) return []
-    const f = filter.trim().toLowerCase()
-    return f ? tables.value.filter((t) => t.name.toLowerCase().includes(f)) : tables.value
-  }, [tables, filter])
-  const chosen = new Set(selected)
-  const toggle = (name: string, on: boolean) => onChange(on ? [...selected, name] : selected.filter((n) => n !== name))
-  const filterId = `tables-filter-${profileId}`
-
-  if (tables === null) return <p className="muted" role="status">Loading tables…</p>
-  if (!tables.ok) {
-    return (
-      <p className="form-error" role="alert">
-        {ERROR_LABELS[tables.error.code]}: {tables.error.message}
-      </p>
-    )
-  }
+/** The live database's tables (backups.tables), for a backup of selected tables. */
+export function TablePicker({ profileId, ...rest }: TablePickerProps) {
   return (
-    <div className="table-picker" data-testid="table-picker">
-      <div className="table-picker-bar">
-        <label htmlFor={filterId} className="visually-hidden">
-          Filter tables
-        </label>
-        <input id={filterId} type="search" placeholder="Filter tables" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        <button type="button" onClick={() => onChange([...new Set([...selected, ...shown.map((t) => t.name)])])}>
-          Select shown
-        </button>
-        <button type="button" onClick={() => onChange([])}>
-          Clear
-        </button>
-        <span className="muted">
-          {selected.length} of {tables.value.length} selected
-        </span>
-      </div>
-      <ul className="table-list" aria-label="Tables">
-        {shown.slice(0, MAX_SHOWN).map((t) => (
-          <li key={t.name}>
-            <label className="checkbox">
-              <input type="checkbox" checked={chosen.has(t.name)} onChange={(e) => toggle(t.name, e.target.checked)} />
-              <span className="mono">{t.name}</span>
-              {t.rows !== null && <span className="muted">~{t.rows.toLocaleString()} rows</span>}
-            </label>
-          </li>
-        ))}
-      </ul>
-      {shown.length > MAX_SHOWN && <p className="hint">{shown.length - MAX_SHOWN} more: narrow the filter.</p>}
-      {shown.length === 0 && <p className="hint">No table matches.</p>}
-      {error && (
-        <p className="field-error" data-testid="error-tables">
-          {error}
-        </p>
-      )}
-    </div>
+    <TableChecklist
+      sourceKey={profileId}
+      load={() => api.backups.tables({ profileId })}
+      idPrefix={`tables-${profileId}`}
+      testId="table-picker"
+      listLabel="Tables"
+      loadingText="Loading tables…"
+      {...rest}
+    />
   )
 }

@@ -1,10 +1,5 @@
-import { useEffect, useMemo, useState } from 'react'
-import type { TableInfo } from '../../../shared/backup-model'
-import type { Result } from '../../../shared/contract'
 import { api } from '../../api'
-import { ERROR_LABELS } from '../../lib/labels'
-
-const MAX_SHOWN = 500
+import { TableChecklist } from '../TableChecklist'
 
 interface BackupTablesProps {
   backupId: string
@@ -14,71 +9,17 @@ interface BackupTablesProps {
   error?: string | undefined
 }
 
-/** The tables inside the backup (restores.tables, from its manifest — not the live source) as checkboxes. */
-export function BackupTables({ backupId, selected, onChange, disabled, error }: BackupTablesProps) {
-  const [tables, setTables] = useState<Result<TableInfo[]> | null>(null)
-  const [filter, setFilter] = useState('')
-  useEffect(() => {
-    let live = true
-    void api.restores.tables({ backupId }).then((r) => {
-      if (live) setTables(r)
-    })
-    return () => {
-      live = false
-    }
-  }, [backupId])
-
-  const shown = useMemo(() => {
-    if (!tables?.ok) return []
-    const f = filter.trim().toLowerCase()
-    return f ? tables.value.filter((t) => t.name.toLowerCase().includes(f)) : tables.value
-  }, [tables, filter])
-  const chosen = new Set(selected)
-  const toggle = (name: string, on: boolean) => onChange(on ? [...selected, name] : selected.filter((n) => n !== name))
-
-  if (tables === null) return <p className="muted" role="status">Loading the tables in the backup…</p>
-  if (!tables.ok) {
-    return (
-      <p className="form-error" role="alert">
-        {ERROR_LABELS[tables.error.code]}: {tables.error.message}
-      </p>
-    )
-  }
+/** The tables inside the backup (restores.tables, from its manifest — not the live source). */
+export function BackupTables({ backupId, ...rest }: BackupTablesProps) {
   return (
-    <div className="table-picker" data-testid="restore-tables">
-      <div className="table-picker-bar">
-        <label htmlFor="restore-tables-filter" className="visually-hidden">
-          Filter tables
-        </label>
-        <input id="restore-tables-filter" type="search" placeholder="Filter tables" value={filter} onChange={(e) => setFilter(e.target.value)} disabled={disabled} />
-        <button type="button" onClick={() => onChange([...new Set([...selected, ...shown.map((t) => t.name)])])} disabled={disabled}>
-          Select shown
-        </button>
-        <button type="button" onClick={() => onChange([])} disabled={disabled}>
-          Clear
-        </button>
-        <span className="muted">
-          {selected.length} of {tables.value.length} selected
-        </span>
-      </div>
-      <ul className="table-list" aria-label="Tables in the backup">
-        {shown.slice(0, MAX_SHOWN).map((t) => (
-          <li key={t.name}>
-            <label className="checkbox">
-              <input type="checkbox" checked={chosen.has(t.name)} onChange={(e) => toggle(t.name, e.target.checked)} disabled={disabled} />
-              <span className="mono">{t.name}</span>
-              {t.rows !== null && <span className="muted">~{t.rows.toLocaleString()} rows</span>}
-            </label>
-          </li>
-        ))}
-      </ul>
-      {shown.length > MAX_SHOWN && <p className="hint">{shown.length - MAX_SHOWN} more: narrow the filter.</p>}
-      {shown.length === 0 && <p className="hint">No table matches.</p>}
-      {error && (
-        <p className="field-error" data-testid="error-tables">
-          {error}
-        </p>
-      )}
-    </div>
+    <TableChecklist
+      sourceKey={backupId}
+      load={() => api.restores.tables({ backupId })}
+      idPrefix="restore-tables"
+      testId="restore-tables"
+      listLabel="Tables in the backup"
+      loadingText="Loading the tables in the backup…"
+      {...rest}
+    />
   )
 }
