@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react'
 import { apiAvailable } from './api'
+import { useAppEvent } from './hooks/useAppEvent'
+import { SecretStorageWarning } from './components/SecretStorageWarning'
 import { Sidebar, type NavItem } from './components/Sidebar'
 import { useHashRoute } from './hooks/useHashRoute'
 import { ActivityPage } from './pages/ActivityPage'
@@ -28,6 +30,10 @@ const NAV: NavItem<Route>[] = ROUTES.map((id) => ({ id, label: PAGES[id].label }
 
 export function App() {
   const route = useHashRoute(ROUTES)
+  // A desktop notification was clicked: show that backup in history.
+  useAppEvent('ui.showBackup', (event) => {
+    window.location.hash = `#/backups?backup=${encodeURIComponent(event.backupId)}`
+  })
   const { Page } = PAGES[route]
   return (
     <div className="shell">
@@ -38,6 +44,7 @@ export function App() {
             Not connected to Lifeboat: window.lifeboat is missing. Open this page from the desktop app.
           </p>
         )}
+        <SecretStorageWarning />
         <Page key={route} />
       </main>
     </div>

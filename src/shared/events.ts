@@ -12,5 +12,7 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('export.progress'), progress: exportProgressSchema }),
   z.object({ type: z.literal('restore.progress'), progress: restoreProgressSchema }),
   z.object({ type: z.literal('restore.finished'), result: restoreResultSchema }),
+  /** Desktop only: the user clicked a notification; the window shows this backup in history. */
+  z.object({ type: z.literal('ui.showBackup'), backupId: z.string() }),
 ])
 export type AppEvent = z.infer<typeof appEventSchema>

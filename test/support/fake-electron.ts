@@ -57,3 +57,191 @@ export function preventable() {
 export function invokeEvent(sender: FakeWebContents, url: string, topFrame = true) {
   return { sender, senderFrame: { url, parent: topFrame ? null : {} } }
 }
+
+// ---- Desktop shell fakes: tray, menus, notifications, power, app, windows -----------------------
+
+export interface FakeMenuItem {
+  label?: string
+  type?: string
+  role?: string
+  enabled?: boolean
+  click?: () => void
+  submenu?: FakeMenuItem[]
+}
+
+export class FakeMenu {
+  static applicationMenu: FakeMenu | null = null
+  constructor(readonly template: FakeMenuItem[]) {}
+  static buildFromTemplate(template: FakeMenuItem[]) {
+    return new FakeMenu(template)
+  }
+  static setApplicationMenu(menu: FakeMenu | null) {
+    FakeMenu.applicationMenu = menu
+  }
+  /** The item with this label, searched through submenus. */
+  item(label: string, items: FakeMenuItem[] = this.template): FakeMenuItem | undefined {
+    for (const i of items) {
+      if (i.label === label) return i
+      const inner = i.submenu && this.item(label, i.submenu)
+      if (inner) return inner
+    }
+    return undefined
+  }
+  labels(): string[] {
+    return this.template.filter((i) => i.label !== undefined).map((i) => i.label!)
+  }
+}
+
+export class FakeTray extends EventEmitter {
+  static instances: FakeTray[] = []
+  image: string
+  tooltip = ''
+  menu: FakeMenu | null = null
+  destroyed = false
+  constructor(image: string) {
+    super()
+    this.image = image
+    FakeTray.instances.push(this)
+  }
+  setImage(image: string) {
+    this.image = image
+  }
+  setToolTip(tooltip: string) {
+    this.tooltip = tooltip
+  }
+  setContextMenu(menu: FakeMenu | null) {
+    this.menu = menu
+  }
+  destroy() {
+    this.destroyed = true
+  }
+}
+
+export class FakeNotification extends EventEmitter {
+  static instances: FakeNotification[] = []
+  static supported = true
+  shown = false
+  constructor(readonly options: { title: string; body: string; urgency?: string }) {
+    super()
+    FakeNotification.instances.push(this)
+  }
+  static isSupported() {
+    return FakeNotification.supported
+  }
+  show() {
+    this.shown = true
+  }
+}
+
+export class FakePowerSaveBlocker {
+  private next = 1
+  readonly active = new Set<number>()
+  readonly started: string[] = []
+  start(type: string) {
+    this.started.push(type)
+    const id = this.next++
+    this.active.add(id)
+    return id
+  }
+  stop(id: number) {
+    this.active.delete(id)
+  }
+  isStarted(id: number) {
+    return this.active.has(id)
+  }
+}
+
+export interface Bounds {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  bounds: Bounds = { x: 0, y: 0, width: 1200, height: 800 }
+  visible = true
+  minimized = false
+  maximized = false
+  focused = false
+  destroyed = false
+  readonly webContents = new FakeWebContents()
+  setBounds(b: Bounds) {
+    this.bounds = { ...b }
+  }
+  getNormalBounds() {
+    return { ...this.bounds }
+  }
+  maximize() {
+    this.maximized = true
+  }
+  isMaximized() {
+    return this.maximized
+  }
+  isMinimized() {
+    return this.minimized
+  }
+  isFullScreen() {
+    return false
+  }
+  isDestroyed() {
+    return this.destroyed
+  }
+  restore() {
+    this.minimized = false
+  }
+  show() {
+    this.visible = true
+  }
+  hide() {
+    this.visible = false
+  }
+  focus() {
+    this.focused = true
+  }
+  /** Emits 'close' like Electron: returns whether a listener prevented it. */
+  tryClose(): boolean {
+    const event = preventable()
+    this.emit('close', event)
+    if (!event.prevented) this.visible = false
+    return event.prevented
+  }
+}
+
+export class FakeApp extends EventEmitter {
+  lockGranted = true
+  quitCalls = 0
+  aboutShown = 0
+  loginItem: { openAtLogin?: boolean } | null = null
+  requestSingleInstanceLock() {
+    return this.lockGranted
+  }
+  quit() {
+    this.quitCalls++
+    this.emit('before-quit')
+  }
+  setLoginItemSettings(s: { openAtLogin?: boolean }) {
+    this.loginItem = s
+  }
+  showAboutPanel() {
+    this.aboutShown++
+  }
+}
+
+/** One shared fake `electron` module per test file: `vi.mock('electron', () => fakeElectronModule())`. */
+let shared: ReturnType<typeof createFakeElectron> | undefined
+function createFakeElectron() {
+  return {
+    app: new FakeApp(),
+    Menu: FakeMenu,
+    Tray: FakeTray,
+    Notification: FakeNotification,
+    powerMonitor: new EventEmitter(),
+    powerSaveBlocker: new FakePowerSaveBlocker(),
+    BrowserWindow: FakeBrowserWindow,
+  }
+}
+export function fakeElectronModule() {
+  shared ??= createFakeElectron()
+  return shared
+}

@@ -43,4 +43,14 @@ describe('FileSecretStore', () => {
     await store.set('k', 'hunter2-redact-me')
     expect(redact('login failed for hunter2-redact-me')).toBe('login failed for ***')
   })
+
+  it('explains a password only the desktop app holds (OS keychain) instead of using none', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'secrets.keychain.json'), JSON.stringify({ version: 1, secrets: { 'profile/p/password': 'djEw…ciphertext' } }))
+    const store = new FileSecretStore(join(dir, 'secrets.json'), join(dir, 'secrets.keychain.json'))
+    await expect(store.get('profile/p/password')).rejects.toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringContaining('profile edit NAME --password-env') })
+    expect(await store.get('profile/other/password')).toBeUndefined()
+    await store.set('profile/p/password', 're-entered')
+    expect(await store.get('profile/p/password')).toBe('re-entered')
+  })
 })

@@ -56,7 +56,7 @@ export function createApp(options: AppOptions): LifeboatCore {
   mkdirSync(paths.home, { recursive: true, mode: 0o700 })
   const logger = options.logger ?? createFileLogger(paths.logFile)
   const db = openStore(paths.database, { nativeBinding: options.nativeBinding })
-  const secrets = options.secrets ?? new FileSecretStore(paths.secrets)
+  const secrets = options.secrets ?? new FileSecretStore(paths.secrets, paths.keychainSecrets)
   const events = createEventBus()
   const activity = new ActivityRepo(db)
   const profiles = new ProfileService({

@@ -14,6 +14,8 @@ export interface HomePaths {
   home: string
   database: string
   secrets: string
+  /** The desktop app's safeStorage-encrypted secrets (read by the CLI only to explain what it can't use). */
+  keychainSecrets: string
   logFile: string
   backups: string
   /** Private per-run directories (credential files, snapshots); cleaned after each run and at start-up. */
@@ -25,6 +27,7 @@ export function homePaths(home: string): HomePaths {
     home,
     database: join(home, 'lifeboat.db'),
     secrets: join(home, 'secrets.json'),
+    keychainSecrets: join(home, 'secrets.keychain.json'),
     logFile: join(home, 'logs', 'lifeboat.log'),
     backups: join(home, 'backups'),
     temp: join(home, 'tmp'),

@@ -1,20 +1,36 @@
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron'
+import { join } from 'node:path'
 import { EVENT_CHANNEL } from '../../shared/channels'
+import type { AppEvent } from '../../shared/events'
 import { createApp, type LifeboatCore } from '../core/app'
+import { createDesktopSecretStore } from './safe-storage-secret-store'
+import { SettingsService } from '../core/services/settings-service'
 import { registerIpc, senderCheck } from './ipc'
+import { acquireSingleInstance, applyLoginItem, closeToTray, installAppMenu, revealWindow, trackQuitting } from './lifecycle'
 import { electronNativeBinding } from './native-binding'
+import { watchBackupNotifications } from './notifications'
+import { watchPower } from './power'
 import { rendererLocation } from './renderer-location'
 import { secureAllWebContents, secureSession } from './security'
+import { createTray, memoryScheduler, type LifeboatTray } from './tray'
 import { createMainWindow } from './window'
+import { manageWindowState } from './window-state'
 
 /**
  * Electron entry: one core for the app's lifetime, IPC registered once, events forwarded to every
- * window. Tray, single-instance, safeStorage and background running arrive with the Desktop shell issue.
+ * window. One instance per user; the tray keeps the app running when the window is closed.
  */
 export function startDesktop(mainDir: string): void {
+  if (!acquireSingleInstance(() => showWindow())) return
   const renderer = rendererLocation(mainDir)
   let core: LifeboatCore | undefined
+  let settings: SettingsService | undefined
+  let mainWindow: BrowserWindow | undefined
+  let tray: LifeboatTray | undefined
   const windows = new Set<number>()
+  const isQuitting = trackQuitting()
+  // Until the scheduler arrives (issue 6), pause/resume only flips this in-memory flag.
+  const scheduler = memoryScheduler()
 
   secureAllWebContents(app, renderer)
 
@@ -22,7 +38,23 @@ export function startDesktop(mainDir: string): void {
     const win = createMainWindow(mainDir, renderer)
     const id = win.webContents.id
     windows.add(id)
-    win.on('closed', () => windows.delete(id))
+    mainWindow = win
+    if (settings) {
+      manageWindowState(win, settings, () => screen.getAllDisplays().map((d) => d.workArea))
+      closeToTray(win, settings, isQuitting)
+    }
+    win.on('closed', () => {
+      windows.delete(id)
+      if (mainWindow === win) mainWindow = undefined
+    })
+  }
+  function showWindow() {
+    if (!app.isReady()) return
+    if (!mainWindow || mainWindow.isDestroyed()) openWindow()
+    else revealWindow(mainWindow)
+  }
+  const sendToRenderer = (event: AppEvent) => {
+    for (const win of BrowserWindow.getAllWindows()) if (windows.has(win.webContents.id)) win.webContents.send(EVENT_CHANNEL, event)
   }
 
   void app.whenReady().then(async () => {
@@ -31,6 +63,8 @@ export function startDesktop(mainDir: string): void {
       home: app.getPath('userData'),
       origin: 'ui',
       nativeBinding,
+      // Passwords in the OS keychain (safeStorage); must be created after 'ready'.
+      secrets: createDesktopSecretStore(app.getPath('userData')),
       // The renderer never names a path: the user picks it in the native dialog.
       saveDialog: async (suggestedName) => {
         const parent = BrowserWindow.getFocusedWindow()
@@ -39,20 +73,36 @@ export function startDesktop(mainDir: string): void {
         return result.canceled || !result.filePath ? null : result.filePath
       },
     })
-    await core.ready // crashed backups are marked interrupted before the window shows history
+    const ready = core
+    settings = new SettingsService(ready.db)
+    const appSettings = settings
+    await ready.ready // crashed backups are marked interrupted before the window shows history
     secureSession(session.defaultSession, renderer)
-    registerIpc(ipcMain, core.handlers, senderCheck((id) => windows.has(id), renderer.owns), core.logger)
-    core.events.subscribe((event) => {
-      for (const win of BrowserWindow.getAllWindows()) if (windows.has(win.webContents.id)) win.webContents.send(EVENT_CHANNEL, event)
+    registerIpc(ipcMain, ready.handlers, senderCheck((id) => windows.has(id), renderer.owns), ready.logger)
+    ready.events.subscribe(sendToRenderer)
+    installAppMenu(!app.isPackaged)
+    applyLoginItem(appSettings)
+    const iconDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(app.getAppPath(), 'resources')
+    tray = createTray({ core: ready, iconDir, scheduler, showWindow, quit: () => app.quit() })
+    watchBackupNotifications({ events: ready.events, notifyOnSuccess: () => appSettings.get('notifyOnSuccess'), showWindow, sendToRenderer })
+    const runningBackupIds = () => ready.backups.list({ status: 'running' }).map((b) => b.id)
+    watchPower({
+      events: ready.events,
+      logger: ready.logger,
+      runningBackupIds,
+      onSuspend: (note) => ready.logger.warn('suspended while backups ran', { ...note }),
+      onResume: () => ready.logger.info('resume: scheduler catch-up arrives with issue 6', { paused: scheduler.paused }),
     })
     openWindow()
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) openWindow()
-    })
+    app.on('activate', () => showWindow())
   })
 
   app.on('window-all-closed', () => {
+    // with closeToTray the window only hides, so this means "closed for real"
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('will-quit', () => core?.close())
+  app.on('will-quit', () => {
+    tray?.destroy()
+    core?.close()
+  })
 }

@@ -17,12 +17,23 @@ export class FileSecretStore implements SecretStore {
   readonly kind = 'file' as const
   readonly description: string
 
-  constructor(private readonly file: string) {
+  /** `keychainFile`: where the desktop app keeps passwords encrypted with the OS keychain. */
+  constructor(
+    private readonly file: string,
+    private readonly keychainFile?: string,
+  ) {
     this.description = `file readable only by you (${file}, mode 0600)`
   }
 
   async get(ref: string): Promise<string | undefined> {
     const value = this.read()[ref]
+    if (value === undefined && this.keychainFile && savedByDesktopApp(this.keychainFile, ref)) {
+      // The CLI can't use the OS keychain: say so instead of connecting without a password.
+      throw new AppError(
+        'PERMISSION_DENIED',
+        'this password was saved by the desktop app in the OS keychain, which the CLI cannot read; re-enter it for CLI use with `lifeboat profile edit NAME --password-env VAR` (or --password-stdin)',
+      )
+    }
     registerSecret(value)
     return value
   }
@@ -60,5 +71,15 @@ export class FileSecretStore implements SecretStore {
   private write(secrets: Record<string, string>): void {
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 })
     writeFileAtomicSync(this.file, JSON.stringify({ version: 1, secrets }, null, 2) + '\n', 0o600)
+  }
+}
+
+/** Whether the desktop app's keychain file holds `ref` (only the key is read; values stay encrypted). */
+function savedByDesktopApp(keychainFile: string, ref: string): boolean {
+  try {
+    const parsed = JSON.parse(readFileSync(keychainFile, 'utf8')) as { secrets?: Record<string, unknown> }
+    return typeof parsed.secrets === 'object' && parsed.secrets !== null && ref in parsed.secrets
+  } catch {
+    return false
   }
 }

@@ -1,0 +1,53 @@
+import { z } from 'zod'
+import { AppError } from '../../../shared/errors'
+import type { Db } from '../store/open-store'
+
+export const windowStateSchema = z.object({
+  x: z.number().int(),
+  y: z.number().int(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  maximized: z.boolean(),
+})
+export type WindowState = z.infer<typeof windowStateSchema>
+
+/** Every setting, its type and its default. The `settings` table stores one JSON value per key. */
+export const SETTINGS = {
+  closeToTray: { schema: z.boolean(), default: true },
+  startAtLogin: { schema: z.boolean(), default: false },
+  notifyOnSuccess: { schema: z.boolean(), default: false },
+  windowState: { schema: windowStateSchema.nullable(), default: null },
+} as const
+
+export type Settings = { [K in keyof typeof SETTINGS]: z.infer<(typeof SETTINGS)[K]['schema']> }
+export type SettingKey = keyof Settings
+
+/** Typed, validated settings on the `settings` table. A stored value that no longer validates reads as the default. */
+export class SettingsService {
+  constructor(private readonly db: Db) {}
+
+  get<K extends SettingKey>(key: K): Settings[K] {
+    const def = SETTINGS[key]
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
+    if (!row) return def.default as Settings[K]
+    const parsed = def.schema.safeParse(JSON.parse(row.value))
+    return (parsed.success ? parsed.data : def.default) as Settings[K]
+  }
+
+  set<K extends SettingKey>(key: K, value: Settings[K]): void {
+    const def: { schema: z.ZodType } | undefined = (SETTINGS as Record<string, { schema: z.ZodType }>)[key]
+    if (!def) throw new AppError('VALIDATION', `unknown setting "${String(key)}"`)
+    const parsed = def.schema.safeParse(value)
+    if (!parsed.success) throw new AppError('VALIDATION', `invalid value for setting "${key}": ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(parsed.data))
+  }
+
+  all(): Settings {
+    return {
+      closeToTray: this.get('closeToTray'),
+      startAtLogin: this.get('startAtLogin'),
+      notifyOnSuccess: this.get('notifyOnSuccess'),
+      windowState: this.get('windowState'),
+    }
+  }
+}
