@@ -22,6 +22,8 @@ export const CHANNELS = [
   'restores.plan',
   'restores.run',
   'restores.cancel',
+  'settings.get',
+  'settings.update',
 ] as const
 export type Channel = (typeof CHANNELS)[number]
 

@@ -16,6 +16,7 @@ import {
   verifyResultSchema,
 } from './backup-model'
 import { restorePlanSchema, restoreRequestSchema } from './restore-model'
+import { userSettingsPatchSchema, userSettingsSchema } from './settings-model'
 import type { Channel } from './channels'
 
 const idInput = z.object({ id: z.string().min(1, 'an id is required') }).strict()
@@ -105,6 +106,10 @@ export const contract = {
   /** Starts a restore after checking the confirmation; progress and the end arrive as events. */
   'restores.run': { input: restoreRequestSchema, output: z.object({ id: z.string() }) },
   'restores.cancel': { input: idInput, output: z.null() },
+
+  'settings.get': { input: none, output: userSettingsSchema },
+  /** Changes only the given settings; returns all of them. */
+  'settings.update': { input: userSettingsPatchSchema, output: userSettingsSchema },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>
 
 // A channel named in CHANNELS but missing here (or the reverse) fails to compile.

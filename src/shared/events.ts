@@ -12,6 +12,7 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('export.progress'), progress: exportProgressSchema }),
   z.object({ type: z.literal('restore.progress'), progress: restoreProgressSchema }),
   z.object({ type: z.literal('restore.finished'), result: restoreResultSchema }),
+  z.object({ type: z.literal('settings.changed') }),
   /** Desktop only: the user clicked a notification; the window shows this backup in history. */
   z.object({ type: z.literal('ui.showBackup'), backupId: z.string() }),
 ])

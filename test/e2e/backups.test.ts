@@ -426,6 +426,20 @@ describe('the Backups page', () => {
   )
 
   step(
+    'a notification click (ui.showBackup) opens that backup in the history',
+    async () => {
+      const notes = (await list()).find((b) => b.profileName === 'notes')!
+      await page.evaluate("window.location.hash = '#/profiles'") // (strings: this file type-checks without the DOM lib)
+      core.events.emit({ type: 'ui.showBackup', backupId: notes.id })
+      await page.waitForFunction(`window.location.hash === '#/backups?backup=${notes.id}'`)
+      const expander = row(notes.id).getByRole('button', { name: `Details of ${notes.fileName}` })
+      await expect.poll(() => expander.getAttribute('aria-expanded')).toBe('true')
+      await expander.click() // close it again for the next steps
+    },
+    { postgres: true },
+  )
+
+  step(
     'Delete asks first, names the file, and removes every stored copy',
     async () => {
       const location = pgBackup.copies[0]?.location

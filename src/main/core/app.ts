@@ -11,6 +11,7 @@ import type { SaveDialog } from './handlers/services'
 import { BackupService } from './services/backup-service'
 import { recoverInterrupted } from './services/recovery'
 import { RestoreService } from './services/restore-service'
+import { SettingsService } from './services/settings-service'
 import { BackupsRepo } from './store/backups-repo'
 import { createFileLogger, type Logger } from './logging/logger'
 import { homePaths, type HomePaths } from './paths'
@@ -44,6 +45,7 @@ export interface LifeboatCore {
   profiles: ProfileService
   backups: BackupService
   restores: RestoreService
+  settings: SettingsService
   handlers: Handlers
   /** Settles when start-up work (marking crashed backups interrupted, cleaning their files) is done. */
   ready: Promise<void>
@@ -82,6 +84,7 @@ export function createApp(options: AppOptions): LifeboatCore {
     origin: options.origin,
     tools: options.probeOptions,
   })
+  const settings = new SettingsService(db)
   const restores = new RestoreService({
     backups,
     profiles,
@@ -100,7 +103,7 @@ export function createApp(options: AppOptions): LifeboatCore {
   const saveDialog: SaveDialog = options.saveDialog ?? (async () => {
     throw new AppError('FORBIDDEN', 'saving files needs the desktop app (the CLI has `lifeboat export ID PATH`)')
   })
-  const handlers = createHandlers({ version: LIFEBOAT_VERSION, secrets, profiles, backups, restores, events, saveDialog })
+  const handlers = createHandlers({ version: LIFEBOAT_VERSION, secrets, profiles, backups, restores, settings, activity, origin: options.origin, events, saveDialog })
   return {
     paths,
     db,
@@ -110,6 +113,7 @@ export function createApp(options: AppOptions): LifeboatCore {
     profiles,
     backups,
     restores,
+    settings,
     handlers,
     ready,
     close: () => db.close(),

@@ -4,7 +4,8 @@ import { EVENT_CHANNEL } from '../../shared/channels'
 import type { AppEvent } from '../../shared/events'
 import { createApp, type LifeboatCore } from '../core/app'
 import { createDesktopSecretStore } from './safe-storage-secret-store'
-import { SettingsService } from '../core/services/settings-service'
+import type { SettingsService } from '../core/services/settings-service'
+import { ActivityRepo } from '../core/store/activity-repo'
 import { registerIpc, senderCheck } from './ipc'
 import { acquireSingleInstance, applyLoginItem, closeToTray, installAppMenu, revealWindow, trackQuitting } from './lifecycle'
 import { electronNativeBinding } from './native-binding'
@@ -74,7 +75,7 @@ export function startDesktop(mainDir: string): void {
       },
     })
     const ready = core
-    settings = new SettingsService(ready.db)
+    settings = ready.settings
     const appSettings = settings
     await ready.ready // crashed backups are marked interrupted before the window shows history
     secureSession(session.defaultSession, renderer)
@@ -82,6 +83,9 @@ export function startDesktop(mainDir: string): void {
     ready.events.subscribe(sendToRenderer)
     installAppMenu(!app.isPackaged)
     applyLoginItem(appSettings)
+    ready.events.subscribe((e) => {
+      if (e.type === 'settings.changed') applyLoginItem(appSettings)
+    })
     const iconDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(app.getAppPath(), 'resources')
     tray = createTray({ core: ready, iconDir, scheduler, showWindow, quit: () => app.quit() })
     watchBackupNotifications({ events: ready.events, notifyOnSuccess: () => appSettings.get('notifyOnSuccess'), showWindow, sendToRenderer })
@@ -90,7 +94,12 @@ export function startDesktop(mainDir: string): void {
       events: ready.events,
       logger: ready.logger,
       runningBackupIds,
-      onSuspend: (note) => ready.logger.warn('suspended while backups ran', { ...note }),
+      onSuspend: (note) => {
+        ready.logger.warn('suspended while backups ran', { ...note })
+        // Marked in the activity log, so a DBA can tell why such a backup took long or failed.
+        const activity = new ActivityRepo(ready.db)
+        for (const backupId of note.runningBackupIds) activity.record({ origin: 'ui', action: 'backup.suspended', subject: backupId, outcome: 'ok', detail: { at: note.at } })
+      },
       onResume: () => ready.logger.info('resume: scheduler catch-up arrives with issue 6', { paused: scheduler.paused }),
     })
     openWindow()

@@ -16,3 +16,15 @@ export function useHashRoute<R extends string>(routes: readonly R[]): R {
   }, [routes])
   return route
 }
+
+/** A query parameter of the hash ("#/backups?backup=ID" -> "ID"), following navigation. */
+export function useHashParam(name: string): string | undefined {
+  const read = () => new URLSearchParams(window.location.hash.split('?')[1] ?? '').get(name) ?? undefined
+  const [value, setValue] = useState(read)
+  useEffect(() => {
+    const update = () => setValue(new URLSearchParams(window.location.hash.split('?')[1] ?? '').get(name) ?? undefined)
+    window.addEventListener('hashchange', update)
+    return () => window.removeEventListener('hashchange', update)
+  }, [name])
+  return value
+}

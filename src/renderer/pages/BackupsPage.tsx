@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { Backup } from '../../shared/backup-model'
 import { DeleteBackupDialog } from '../components/backups/DeleteBackupDialog'
 import { HistoryTable } from '../components/backups/HistoryTable'
+import { useHashParam } from '../hooks/useHashRoute'
 import { RunSection } from '../components/backups/RunSection'
 import { RestoreDialog } from '../components/restore/RestoreDialog'
 import { useBackups } from '../hooks/useBackups'
@@ -11,6 +12,8 @@ import { ERROR_LABELS } from '../lib/labels'
 
 /** Run a backup now; check, download, restore by hand or delete earlier ones. */
 export function BackupsPage() {
+  // A notification click lands here with #/backups?backup=ID: that row opens and scrolls into view.
+  const focusId = useHashParam('backup')
   const { profiles, error: profilesError } = useProfiles()
   const { backups, loading, error } = useBackups()
   const actions = useRowActions()
@@ -43,7 +46,7 @@ export function BackupsPage() {
 
       <section aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
-        {loading ? <p className="muted">Loading history…</p> : <HistoryTable backups={backups} actions={actions} onDelete={setDeleting} onRestore={setRestoring} />}
+        {loading ? <p className="muted">Loading history…</p> : <HistoryTable backups={backups} actions={actions} onDelete={setDeleting} onRestore={setRestoring} focusId={focusId} />}
       </section>
 
       {restoring && <RestoreDialog backup={restoring} onClose={() => setRestoring(null)} />}

@@ -3,9 +3,10 @@ import { appHandlers } from './app'
 import { backupHandlers } from './backups'
 import { profileHandlers } from './profiles'
 import { restoreHandlers } from './restores'
+import { settingsHandlers } from './settings'
 import type { CoreServices } from './services'
 
 /** One implementation of the whole contract, served by Electron IPC and by the loopback bridge alike. */
 export function createHandlers(core: CoreServices): Handlers {
-  return { ...appHandlers(core), ...profileHandlers(core), ...backupHandlers(core), ...restoreHandlers(core) }
+  return { ...appHandlers(core), ...profileHandlers(core), ...backupHandlers(core), ...restoreHandlers(core), ...settingsHandlers(core) }
 }

@@ -3,6 +3,9 @@ import type { EventBus } from '../events/event-bus'
 import type { BackupService } from '../services/backup-service'
 import type { ProfileService } from '../services/profile-service'
 import type { RestoreService } from '../services/restore-service'
+import type { SettingsService } from '../services/settings-service'
+import type { ActivityRepo } from '../store/activity-repo'
+import type { Origin } from '../../../shared/model'
 
 /** Asks the user where to save a file (native dialog in the desktop app); null = cancelled. */
 export type SaveDialog = (suggestedName: string) => Promise<string | null>
@@ -14,6 +17,9 @@ export interface CoreServices {
   profiles: ProfileService
   backups: BackupService
   restores: RestoreService
+  settings: SettingsService
+  activity: ActivityRepo
+  origin: Origin
   events: EventBus
   saveDialog: SaveDialog
 }

@@ -1,5 +1,9 @@
 import { z } from 'zod'
 import { AppError } from '../../../shared/errors'
+import type { Origin } from '../../../shared/model'
+import type { UserSettings } from '../../../shared/settings-model'
+import type { EventBus } from '../events/event-bus'
+import type { ActivityRepo } from '../store/activity-repo'
 import type { Db } from '../store/open-store'
 
 export const windowStateSchema = z.object({
@@ -40,6 +44,26 @@ export class SettingsService {
     const parsed = def.schema.safeParse(value)
     if (!parsed.success) throw new AppError('VALIDATION', `invalid value for setting "${key}": ${parsed.error.issues[0]?.message ?? 'invalid'}`)
     this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(parsed.data))
+  }
+
+  /** The user-facing settings (Settings page). */
+  user(): UserSettings {
+    return { closeToTray: this.get('closeToTray'), startAtLogin: this.get('startAtLogin'), notifyOnSuccess: this.get('notifyOnSuccess') }
+  }
+
+  /** Applies a validated patch in one transaction and records it; listeners (tray, login item) react to the event. */
+  update(patch: Partial<UserSettings>, audit?: { activity: ActivityRepo; events: EventBus; origin: Origin }): UserSettings {
+    const before = this.user()
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(patch) as [keyof UserSettings, boolean][]) this.set(key, value)
+    })()
+    const after = this.user()
+    if (audit) {
+      const changed = Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k as keyof UserSettings] !== v))
+      audit.activity.record({ origin: audit.origin, action: 'settings.update', subject: 'settings', outcome: 'ok', detail: changed })
+      audit.events.emit({ type: 'settings.changed' })
+    }
+    return after
   }
 
   all(): Settings {

@@ -1,6 +1,6 @@
 import { useTable, type ColumnFiltersState, type SortingState } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { BACKUP_STATUSES, type Backup } from '../../../shared/backup-model'
 import { HISTORY_LIMIT } from '../../hooks/useBackups'
 import type { RowActions } from '../../hooks/useRowActions'
@@ -18,6 +18,8 @@ interface HistoryTableProps {
   actions: RowActions
   onDelete(backup: Backup): void
   onRestore(backup: Backup): void
+  /** A backup to open and scroll to (from a notification click). */
+  focusId?: string | undefined
 }
 
 type Panels = Record<string, { restore: boolean }>
@@ -27,7 +29,7 @@ type Panels = Record<string, { restore: boolean }>
  * few, are in the DOM, so 10,000 rows scroll smoothly). A row expands in place to show its details,
  * verify and download outcomes, and the restore-by-hand commands.
  */
-export function HistoryTable({ backups, actions, onDelete, onRestore }: HistoryTableProps) {
+export function HistoryTable({ backups, actions, onDelete, onRestore, focusId }: HistoryTableProps) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'started', desc: true }])
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([])
   const [panels, setPanels] = useState<Panels>({})
@@ -53,6 +55,21 @@ export function HistoryTable({ backups, actions, onDelete, onRestore }: HistoryT
     overscan: 8,
     scrollMargin: HEADER_PX,
   })
+
+  // Open the focused backup once it is in the list; `focused` keeps it from reopening after the user closes it.
+  const [focused, setFocused] = useState<string | undefined>(undefined)
+  const focusIndex = focusId && focusId !== focused ? rows.findIndex((r) => r.id === focusId) : -1
+  if (focusId && focusIndex >= 0) {
+    setFocused(focusId)
+    setPanels((p) => ({ ...p, [focusId]: p[focusId] ?? { restore: false } }))
+  }
+  useEffect(() => {
+    if (!focused) return
+    const index = rows.findIndex((r) => r.id === focused)
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' })
+    // Only when the focus changes, not on every row update.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focused])
 
   const profileNames = useMemo(() => [...new Set(backups.map((b) => b.profileName))].sort((a, b) => a.localeCompare(b)), [backups])
   const filterValue = (id: string) => (columnFilters.find((f) => f.id === id)?.value as string | undefined) ?? ''
