@@ -1,12 +1,9 @@
 import { safeStorage } from 'electron'
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { z } from 'zod'
+import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
-import { FileSecretStore } from '../core/secrets/file-secret-store'
+import { FileSecretStore, readSecretsFile, writeSecretsFile } from '../core/secrets/file-secret-store'
 import type { SecretStore } from '../core/secrets/secret-store'
 import { registerSecret } from '../core/logging/redact'
-import { writeFileAtomicSync } from '../core/util/atomic-file'
 
 /** The parts of Electron's safeStorage used here; the async API is preferred when the runtime has it. */
 export interface SafeStorageLike {
@@ -22,7 +19,6 @@ export interface SafeStorageLike {
 export const KEYCHAIN_FILE = 'secrets.keychain.json'
 export const CLI_FILE = 'secrets.json'
 
-const fileSchema = z.object({ version: z.literal(1), secrets: z.record(z.string(), z.string()) })
 
 /**
  * The desktop app's secrets: each value encrypted by the OS (Keychain, DPAPI, libsecret/kwallet) through
@@ -148,25 +144,10 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   private write(secrets: Record<string, string>): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 })
-    writeFileAtomicSync(this.file, JSON.stringify({ version: 1, secrets }, null, 2) + '\n', 0o600)
+    writeSecretsFile(this.file, secrets)
   }
 }
 
-function readSecretsFile(file: string): Record<string, string> {
-  const stat = statSync(file, { throwIfNoEntry: false })
-  if (!stat) return {}
-  if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) chmodSync(file, 0o600)
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'))
-  } catch {
-    throw new AppError('INTERNAL', `the secrets file ${file} is not valid JSON; remove it and re-enter passwords`)
-  }
-  const result = fileSchema.safeParse(parsed)
-  if (!result.success) throw new AppError('INTERNAL', `the secrets file ${file} has an unexpected shape`)
-  return { ...result.data.secrets }
-}
 
 /**
  * The app's SecretStore. Call after app 'ready' (before it, the Linux backend reads as "unknown"). The

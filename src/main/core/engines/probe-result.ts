@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../../../shared/errors'
 import type { ConnectionTestResult, Engine } from '../../../shared/model'
+import { scrubSecrets } from './child-process'
 import type { ToolSearchOptions } from './tools/search'
 import type { ProbeOptions } from './probe'
 
@@ -26,12 +27,7 @@ function scrub(error: ErrorInfo, password: string | undefined): ErrorInfo {
   return { ...error, message: scrubText(error.message, password) }
 }
 
-// Below this length masking would garble ordinary words ("app") more than it could protect.
-const MIN_SCRUB_LENGTH = 4
-
-function scrubText(text: string, password: string | undefined): string {
-  return password && password.length >= MIN_SCRUB_LENGTH ? text.split(password).join('***') : text
-}
+const scrubText = (text: string, password: string | undefined): string => scrubSecrets(text, [password])
 
 export function toolSearch(clientBinDir: string | null, options: ProbeOptions): ToolSearchOptions {
   return {

@@ -53,25 +53,35 @@ export class FileSecretStore implements SecretStore {
   }
 
   private read(): Record<string, string> {
-    const stat = statSync(this.file, { throwIfNoEntry: false })
-    if (!stat) return {}
-    // Tighten a file someone loosened, as ssh does for keys, rather than keep using it world-readable.
-    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) chmodSync(this.file, 0o600)
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(readFileSync(this.file, 'utf8'))
-    } catch {
-      throw new AppError('INTERNAL', `the secrets file ${this.file} is not valid JSON; restore it from a backup or remove it and re-enter passwords`)
-    }
-    const result = fileSchema.safeParse(parsed)
-    if (!result.success) throw new AppError('INTERNAL', `the secrets file ${this.file} has an unexpected shape`)
-    return { ...result.data.secrets }
+    return readSecretsFile(this.file)
   }
 
   private write(secrets: Record<string, string>): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 })
-    writeFileAtomicSync(this.file, JSON.stringify({ version: 1, secrets }, null, 2) + '\n', 0o600)
+    writeSecretsFile(this.file, secrets)
   }
+}
+
+/** Reads a `{version: 1, secrets}` file (the CLI's plaintext one or the app's ciphertexts), tightening loose modes. */
+export function readSecretsFile(file: string): Record<string, string> {
+  const stat = statSync(file, { throwIfNoEntry: false })
+  if (!stat) return {}
+  // Tighten a file someone loosened, as ssh does for keys, rather than keep using it world-readable.
+  if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) chmodSync(file, 0o600)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    throw new AppError('INTERNAL', `the secrets file ${file} is not valid JSON; restore it from a backup or remove it and re-enter passwords`)
+  }
+  const result = fileSchema.safeParse(parsed)
+  if (!result.success) throw new AppError('INTERNAL', `the secrets file ${file} has an unexpected shape`)
+  return { ...result.data.secrets }
+}
+
+/** Writes a secrets file atomically, 0600 in a 0700 directory. */
+export function writeSecretsFile(file: string, secrets: Record<string, string>): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  writeFileAtomicSync(file, JSON.stringify({ version: 1, secrets }, null, 2) + '\n', 0o600)
 }
 
 /** Whether the desktop app's keychain file holds `ref` (only the key is read; values stay encrypted). */
