@@ -39,4 +39,6 @@ export function backupFileName(opts: {
   return `backup_${stamp}_${hex}${slug ? `_${slug}` : ''}${backupExtension(opts.format, opts.compression, opts.encrypted)}`
 }
 
-export const manifestName = (fileName: string) => `${fileName}.manifest.json`
+export const MANIFEST_SUFFIX = '.manifest.json'
+export const manifestName = (fileName: string) => `${fileName}${MANIFEST_SUFFIX}`
+export const isManifestName = (name: string) => name.endsWith(MANIFEST_SUFFIX) && name.length > MANIFEST_SUFFIX.length

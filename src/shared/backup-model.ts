@@ -65,6 +65,8 @@ export const backupSchema = z.object({
   engine: z.enum(ENGINES),
   status: z.enum(BACKUP_STATUSES),
   reason: z.enum(BACKUP_REASONS),
+  /** The scheduled job that made it (retention works per job); null for manual and safety backups. */
+  jobId: z.string().nullable(),
   label: z.string().nullable(),
   fileName: z.string(),
   format: z.enum(FORMATS),

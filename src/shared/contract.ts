@@ -18,6 +18,11 @@ import {
 import { restorePlanSchema, restoreRequestSchema } from './restore-model'
 import { userSettingsPatchSchema, userSettingsSchema } from './settings-model'
 import type { Channel } from './channels'
+import { activityEntrySchema, activityFilterSchema } from './activity-model'
+import { healthSummarySchema } from './health-model'
+import { jobInputSchema, jobSchema, jobSecretsSchema, prunePlanSchema, schedulePreviewSchema, scheduleSchema, timeZoneSchema } from './job-model'
+import { schedulerStateSchema } from './scheduler-model'
+import { destinationConfigSchema, destinationInputSchema, destinationSchema, destinationSecretsSchema, destinationTestResultSchema, scanResultSchema, sshFingerprintSchema } from './destination-model'
 
 const idInput = z.object({ id: z.string().min(1, 'an id is required') }).strict()
 const none = z.undefined()
@@ -110,6 +115,43 @@ export const contract = {
   'settings.get': { input: none, output: userSettingsSchema },
   /** Changes only the given settings; returns all of them. */
   'settings.update': { input: userSettingsPatchSchema, output: userSettingsSchema },
+
+  'jobs.list': { input: none, output: z.array(jobSchema) },
+  'jobs.get': { input: idInput, output: jobSchema },
+  /** Secrets (webhook URLs, encryption passphrase) travel beside the job and are never returned. */
+  'jobs.create': { input: z.object({ job: jobInputSchema, secrets: jobSecretsSchema.optional() }).strict(), output: jobSchema },
+  'jobs.update': { input: z.object({ id: z.string().min(1), job: jobInputSchema, secrets: jobSecretsSchema.optional() }).strict(), output: jobSchema },
+  'jobs.remove': { input: idInput, output: z.null() },
+  /** Runs the job now (queued when the concurrency limit is reached); refused while it runs. */
+  'jobs.run': { input: idInput, output: z.object({ state: z.enum(['running', 'queued']) }) },
+  /** The schedule in words and its next five runs, or why it is invalid (the form calls it as you type). */
+  'jobs.preview': { input: z.object({ schedule: scheduleSchema, timeZone: timeZoneSchema }).strict(), output: schedulePreviewSchema },
+  /** What retention would delete now, per destination, with a reason per backup; deletes nothing. */
+  'jobs.prunePlan': { input: idInput, output: z.array(prunePlanSchema) },
+  /** Applies the plan (refused plans delete nothing); returns what was done. */
+  'jobs.prune': { input: idInput, output: z.array(prunePlanSchema) },
+
+  /** Health per profile (tray, Dashboard, `lifeboat status`). */
+  'status.get': { input: none, output: healthSummarySchema },
+  'activity.list': { input: activityFilterSchema.optional(), output: z.array(activityEntrySchema) },
+  /** Who runs the schedules for this data dir (this app, a `lifeboat daemon`, nobody) and whether paused. */
+  'scheduler.state': { input: none, output: schedulerStateSchema },
+
+  /** The built-in "local" first, then the saved ones; credentials are never returned, only their names. */
+  'destinations.list': { input: none, output: z.array(destinationSchema) },
+  'destinations.create': { input: z.object({ destination: destinationInputSchema, secrets: destinationSecretsSchema.optional() }).strict(), output: destinationSchema },
+  /** Names never change (history and jobs refer to them); the settings and credentials may. */
+  'destinations.update': { input: z.object({ name: z.string().min(1), config: destinationConfigSchema, secrets: destinationSecretsSchema.optional() }).strict(), output: destinationSchema },
+  'destinations.remove': { input: z.object({ name: z.string().min(1) }).strict(), output: z.null() },
+  /** A saved destination ({ name }) or a draft from the form ({ config, secrets?, name? }): list, write, delete. */
+  'destinations.test': {
+    input: z.union([z.object({ name: z.string().min(1) }).strict(), z.object({ name: z.string().min(1).optional(), config: destinationConfigSchema, secrets: destinationSecretsSchema.optional() }).strict()]),
+    output: destinationTestResultSchema,
+  },
+  /** The SSH server's host key fingerprint, shown to the user to accept before it is pinned. */
+  'destinations.hostKey': { input: z.object({ host: z.string().min(1).max(253), port: z.number().int().min(1).max(65535) }).strict(), output: z.object({ fingerprint: sshFingerprintSchema }) },
+  /** Re-indexes backups from the manifests found at a destination (a new machine, a shared bucket). */
+  'destinations.scan': { input: z.object({ name: z.string().min(1) }).strict(), output: scanResultSchema },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>
 
 // A channel named in CHANNELS but missing here (or the reverse) fails to compile.

@@ -13,6 +13,12 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restore.progress'), progress: restoreProgressSchema }),
   z.object({ type: z.literal('restore.finished'), result: restoreResultSchema }),
   z.object({ type: z.literal('settings.changed') }),
+  /** A job was added, changed or removed, or its run state / next run changed. */
+  z.object({ type: z.literal('jobs.changed') }),
+  /** A destination was added, changed or removed. */
+  z.object({ type: z.literal('destinations.changed') }),
+  /** A line was added to the activity log. */
+  z.object({ type: z.literal('activity.changed') }),
   /** Desktop only: the user clicked a notification; the window shows this backup in history. */
   z.object({ type: z.literal('ui.showBackup'), backupId: z.string() }),
 ])

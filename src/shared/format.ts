@@ -43,3 +43,12 @@ export function formatDuration(ms: number | null | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`
   return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`
 }
+
+/** "2 h ago", "5 min ago", "3 d ago" for status lines. */
+export function ago(iso: string, now: Date = new Date()): string {
+  const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000))
+  if (s < 60) return 'just now'
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`
+  return `${Math.floor(s / 86_400)} d ago`
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ORIGINS } from './activity-model'
 import { errorInfoSchema } from './errors'
 
 /** Domain types shared by core, CLI, preload and renderer. Zod schemas are the source of truth. */
@@ -140,4 +141,4 @@ export const appInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 
-export type Origin = 'ui' | 'cli' | 'scheduler'
+export type Origin = (typeof ORIGINS)[number]

@@ -431,7 +431,8 @@ describe('the Backups page', () => {
       const notes = (await list()).find((b) => b.profileName === 'notes')!
       await page.evaluate("window.location.hash = '#/profiles'") // (strings: this file type-checks without the DOM lib)
       core.events.emit({ type: 'ui.showBackup', backupId: notes.id })
-      await page.waitForFunction(`window.location.hash === '#/backups?backup=${notes.id}'`)
+      // polled from the test side: a string predicate would be eval'd in the page, which the CSP forbids
+      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe(`#/backups?backup=${notes.id}`)
       const expander = row(notes.id).getByRole('button', { name: `Details of ${notes.fileName}` })
       await expect.poll(() => expander.getAttribute('aria-expanded')).toBe('true')
       await expander.click() // close it again for the next steps
@@ -478,7 +479,8 @@ describe('the Backups page', () => {
           const status = statuses[i % statuses.length]!
           repo.insertRunning(
             {
-              id, profileId: null, profileName: `bulk-${i % 7}`, engine: 'postgres', reason: 'scheduled', label: null,
+              id, profileId: null, profileName: `bulk-${i % 7}`, engine: 'postgres', reason: 'scheduled',
+        jobId: null, label: null,
               fileName: backupFileName({ startedAt, id, format: 'custom', compression: 'zstd', encrypted: false }),
               format: 'custom', compression: 'zstd', encryption: null,
               options: { schemaOnly: false, dataOnly: false, tables: null }, startedAt: startedAt.toISOString(),

@@ -8,9 +8,9 @@ import { describe, expect, it, type TestContext } from 'vitest'
 import { LocalDestination } from '../../src/main/core/destinations/local/local-destination'
 import { createDecryptor, createDecompressor, restoreStream, runPipeline, sha256OfStream } from '../../src/main/core/pipeline'
 import type { Compression } from '../../src/shared/backup-model'
-import { AppError } from '../../src/shared/errors'
 import { findBinary, run } from '../support/processes'
 import { tempDir } from '../support/temp-home'
+import { rejection } from '../support/assertions'
 
 /** A stock tool, or skip naming it (fail under CI=true: the acceptance checks need them). */
 async function requireTool(ctx: TestContext, name: string): Promise<string> {
@@ -80,15 +80,6 @@ const alive = (pid: number) => {
   } catch {
     return false
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(AppError)
-  return e as AppError
 }
 
 describe('pipeline output restores with stock tools', () => {

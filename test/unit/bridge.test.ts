@@ -171,10 +171,11 @@ describe('the loopback bridge', () => {
         res.on('data', (chunk: Buffer) => {
           text += chunk.toString('utf8')
           if (text.includes(': connected')) void invoke('profiles.create', { profile: pgDraft, password: 's3cret' })
-          const data = /^data: (.*)$/m.exec(text)
-          if (data?.[1]) {
+          // the activity log line arrives first (activity.changed); wait for the profile event
+          const data = [...text.matchAll(/^data: (.*)$/gm)].map((m) => m[1]!).find((d) => d.includes('profiles.changed'))
+          if (data) {
             req.destroy()
-            resolve(data[1])
+            resolve(data)
           }
         })
       })

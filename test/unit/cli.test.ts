@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CliIo } from '../../src/main/cli/io'
-import { runCli } from '../../src/main/cli/run'
+import { cli } from '../support/cli-in-process'
 import { tempDir } from '../support/temp-home'
-
-/** Runs the CLI in-process with captured output; no servers involved (sqlite and offline commands only). */
-async function cli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; home?: string } = {}) {
-  let stdout = ''
-  let stderr = ''
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => opts.stdin ?? '',
-    env: { ...opts.env, LIFEBOAT_HOME: opts.home ?? tempDir() },
-    cwd: '/work',
-    stderrIsTTY: false,
-    onInterrupt: () => () => {},
-  }
-  const code = await runCli(args, io)
-  return { code, stdout, stderr }
-}
 
 describe('lifeboat CLI (in-process)', () => {
   it('exit codes: --help and --version 0, a missing or unknown command 2', async () => {

@@ -5,15 +5,22 @@ import type { AppEvent } from '../../src/shared/events'
 import { createEventBus } from '../../src/main/core/events/event-bus'
 import { silentLogger } from '../../src/main/core/logging/logger'
 import { SettingsService } from '../../src/main/core/services/settings-service'
-import { STALE_AFTER_MS, statusSummary } from '../../src/main/core/services/status'
+import { healthSummary } from '../../src/main/core/services/health'
+import { wantsDesktopNotification } from '../../src/main/core/services/notification-rule'
+import type { JobDefinition } from '../../src/shared/job-model'
 import { openStore } from '../../src/main/core/store/open-store'
-import { FakeBrowserWindow, FakeMenu, FakeNotification, FakeTray, fakeElectronModule } from '../support/fake-electron'
+import { ActivityRepo } from '../../src/main/core/store/activity-repo'
+import { FakeBrowserWindow, FakeMenu, FakeNotification, FakeTray, fakeElectronModule, preventable } from '../support/fake-electron'
+import { FakeClock } from '../support/fake-clock'
+import { createApp } from '../../src/main/core/app'
 import { tempDir } from '../support/temp-home'
+import { backupRow } from '../support/backup-row'
 
 vi.mock('electron', async () => (await import('../support/fake-electron')).fakeElectronModule())
 
 const electron = fakeElectronModule()
-const { createTray, memoryScheduler } = await import('../../src/main/electron/tray')
+const { createTray, settingsPauseControl } = await import('../../src/main/electron/tray')
+const { runSchedulesWhileAlive } = await import('../../src/main/electron/scheduling')
 const { watchBackupNotifications } = await import('../../src/main/electron/notifications')
 const { watchPower } = await import('../../src/main/electron/power')
 const { manageWindowState, usableWindowState } = await import('../../src/main/electron/window-state')
@@ -21,44 +28,19 @@ const lifecycle = await import('../../src/main/electron/lifecycle')
 
 const NOW = new Date('2030-01-02T12:00:00Z')
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3600_000).toISOString()
-let seq = 0
 function backup(over: Partial<Backup> = {}): Backup {
-  seq++
-  return {
-    id: `b${seq}`,
-    profileId: 'p1',
-    profileName: 'prod',
-    engine: 'postgres',
-    status: 'success',
-    reason: 'manual',
-    label: null,
-    fileName: `prod-${seq}.dump`,
-    format: 'custom',
-    compression: 'zstd',
-    encryption: null,
-    options: { schemaOnly: false, dataOnly: false, tables: null },
-    sizeBytes: 5 * 1024 * 1024,
-    rawBytes: null,
-    sha256: null,
-    startedAt: hoursAgo(2),
-    finishedAt: hoursAgo(2),
-    durationMs: 75_000,
-    tablesCount: null,
-    serverVersion: null,
-    toolName: null,
-    toolVersion: null,
-    error: null,
-    copies: [],
-    ...over,
-  }
+  return backupRow({ startedAt: hoursAgo(2), finishedAt: hoursAgo(2), ...over })
 }
 
-function fakeCore(profiles = [{ id: 'p1', name: 'prod' }, { id: 'p2', name: 'staging' }]) {
+/** A daily job per profile, so health expects a backup every day (stale after 30 h). */
+const dailyJob = (profileId: string) => ({ createdAt: hoursAgo(24 * 30), definition: { name: `job-${profileId}`, profileId, enabled: true, schedule: { kind: 'daily', time: '02:00' }, timeZone: 'UTC', maxAgeMs: null } as unknown as JobDefinition })
+
+function fakeCore(profiles = [{ id: 'p1', name: 'prod', engine: 'postgres' as const, tag: null }, { id: 'p2', name: 'staging', engine: 'postgres' as const, tag: null }]) {
   const rows: Backup[] = []
   const events = createEventBus()
   const start = vi.fn(async (req: { profileId: string }) => ({ id: 'new', finished: Promise.resolve(backup({ profileId: req.profileId })), cancel: () => {} }))
   const core = {
-    profiles: { list: () => profiles },
+    health: () => healthSummary({ profiles: profiles as never, backups: rows, jobs: profiles.map((p) => dailyJob(p.id)), now: NOW }),
     backups: {
       list: (f: { status?: string } = {}) => rows.filter((b) => !f.status || b.status === f.status),
       start,
@@ -79,38 +61,11 @@ beforeEach(() => {
   electron.powerMonitor.removeAllListeners()
 })
 
-describe('statusSummary', () => {
-  const deps = (rows: Backup[], profiles = [{ id: 'p1', name: 'prod' }]) => ({ profiles: { list: () => profiles }, backups: { list: () => rows } })
-
-  it('is ok with a recent success, warning when stale or never backed up', () => {
-    expect(statusSummary(deps([backup()]), NOW)).toMatchObject({ overall: 'ok', profiles: [{ profileId: 'p1', state: 'ok', lastSuccessAt: hoursAgo(2), lastError: null }] })
-    const staleAt = new Date(NOW.getTime() - STALE_AFTER_MS - 1000).toISOString()
-    expect(statusSummary(deps([backup({ startedAt: staleAt, finishedAt: staleAt })]), NOW).overall).toBe('warning')
-    expect(statusSummary(deps([]), NOW).profiles[0]).toMatchObject({ state: 'warning', lastSuccessAt: null })
-  })
-
-  it('is failing when the newest finished backup failed or was interrupted, ignoring cancelled ones', () => {
-    const failed = backup({ status: 'failed', error: 'disk full', startedAt: hoursAgo(1) })
-    expect(statusSummary(deps([backup(), failed]), NOW)).toMatchObject({ overall: 'failing', profiles: [{ state: 'failing', lastError: 'disk full' }] })
-    expect(statusSummary(deps([backup({ status: 'interrupted', startedAt: hoursAgo(1) })]), NOW).profiles[0]?.state).toBe('failing')
-    const recovered = backup({ startedAt: hoursAgo(0.5), finishedAt: hoursAgo(0.4) })
-    expect(statusSummary(deps([failed, recovered]), NOW).overall).toBe('ok')
-    expect(statusSummary(deps([backup({ status: 'cancelled', startedAt: hoursAgo(0.1) }), backup()]), NOW).overall).toBe('ok')
-  })
-
-  it('shows running while anything runs, otherwise the worst profile', () => {
-    const profiles = [{ id: 'p1', name: 'prod' }, { id: 'p2', name: 'staging' }]
-    const rows = [backup({ profileId: 'p1', status: 'failed', error: 'x' }), backup({ profileId: 'p2', status: 'running' })]
-    expect(statusSummary(deps(rows, profiles), NOW)).toMatchObject({ overall: 'running', profiles: [{ state: 'failing' }, { state: 'running' }] })
-    expect(statusSummary(deps([backup({ profileId: 'p1' })], profiles), NOW)).toMatchObject({ overall: 'warning', profiles: [{ state: 'ok' }, { state: 'warning' }] })
-  })
-})
-
 describe('SettingsService', () => {
   it('returns defaults, stores validated values and rejects invalid ones', () => {
     const db = openStore(join(tempDir(), 'lifeboat.db'))
     const settings = new SettingsService(db)
-    expect(settings.all()).toEqual({ closeToTray: true, startAtLogin: false, notifyOnSuccess: false, windowState: null })
+    expect(settings.all()).toEqual({ closeToTray: true, startAtLogin: false, notifyOnSuccess: false, maxConcurrentRuns: 2, schedulesPaused: false, windowState: null })
     settings.set('notifyOnSuccess', true)
     settings.set('closeToTray', false)
     expect(new SettingsService(db).get('notifyOnSuccess')).toBe(true)
@@ -127,20 +82,23 @@ describe('SettingsService', () => {
 describe('tray', () => {
   function setup() {
     const f = fakeCore()
-    const scheduler = memoryScheduler()
+    const db = openStore(join(tempDir(), 'lifeboat.db'))
+    const activity = new ActivityRepo(db)
+    const scheduler = settingsPauseControl(new SettingsService(db), { activity, events: f.events, origin: 'ui' })
     const showWindow = vi.fn()
     const quit = vi.fn()
     const t = createTray({ core: f.core as never, iconDir: '/res', scheduler, showWindow, quit, now: () => NOW })
-    return { ...f, scheduler, showWindow, quit, t, tray: FakeTray.instances[0]! }
+    return { ...f, scheduler, activity, showWindow, quit, t, tray: FakeTray.instances[0]! }
   }
   const menu = (tray: FakeTray) => tray.menu!
 
-  it('image and tooltip follow the status: warning (nothing yet) → ok → running → failing → warning', async () => {
+  it('image and tooltip follow the health: stale (nothing yet) → ok → running → failing → stale', async () => {
     const { rows, events, tray } = setup()
+    const icon: Record<string, string> = { ok: 'ok', stale: 'warning', running: 'running', failing: 'failing' }
     const step = async (event: AppEvent, state: string) => {
       events.emit(event)
       await tick()
-      expect(tray.image).toBe(`/res/tray-${state}.png`)
+      expect(tray.image).toBe(`/res/tray-${icon[state]}.png`)
       expect(tray.tooltip).toBe(`Lifeboat — ${state}`)
     }
     expect(tray.image).toBe('/res/tray-warning.png')
@@ -152,9 +110,9 @@ describe('tray', () => {
     await step({ type: 'backup.finished', backup: rows[2] }, 'failing')
     expect(menu(tray).labels()).toContain('✖ prod — failing: pg_dump: connection refused')
     expect(menu(tray).labels()).toContain('● staging — ok, last good 2 h ago')
-    rows.splice(0, rows.length, backup({ profileId: 'p1', startedAt: hoursAgo(30), finishedAt: hoursAgo(30) }))
-    await step({ type: 'profiles.changed' }, 'warning')
-    expect(menu(tray).item('▲ prod — warning, last good 1 d ago')?.enabled).toBe(false)
+    rows.splice(0, rows.length, backup({ profileId: 'p1', startedAt: hoursAgo(31), finishedAt: hoursAgo(31) }))
+    await step({ type: 'profiles.changed' }, 'stale')
+    expect(menu(tray).item('▲ prod — stale, last good 1 d ago')?.enabled).toBe(false)
   })
 
   it('coalesces a burst of events into one rebuild', async () => {
@@ -165,8 +123,8 @@ describe('tray', () => {
     expect(set).toHaveBeenCalledTimes(1)
   })
 
-  it('menu actions call the right services', () => {
-    const { tray, start, showWindow, quit, scheduler } = setup()
+  it('menu actions call the right services; pause is a persisted, audited setting', async () => {
+    const { tray, start, showWindow, quit, scheduler, activity } = setup()
     menu(tray).item('Back up now')!.submenu!.find((i) => i.label === 'staging')!.click!()
     expect(start).toHaveBeenCalledWith({ profileId: 'p2' })
     menu(tray).item('Open Lifeboat')!.click!()
@@ -174,6 +132,7 @@ describe('tray', () => {
     menu(tray).item('Pause schedules')!.click!()
     expect(scheduler.paused).toBe(true)
     expect(tray.tooltip).toContain('schedules paused')
+    expect(activity.list({ action: 'settings' })[0]).toMatchObject({ origin: 'ui', detail: { schedulesPaused: true } })
     menu(tray).item('Resume schedules')!.click!()
     expect(scheduler.paused).toBe(false)
     expect(menu(tray).item('Pause schedules')).toBeDefined()
@@ -189,7 +148,8 @@ describe('notifications', () => {
     const events = createEventBus()
     const showWindow = vi.fn()
     const sent: AppEvent[] = []
-    watchBackupNotifications({ events, notifyOnSuccess: () => notifyOnSuccess, showWindow, sendToRenderer: (e) => sent.push(e) })
+    const rules = { desktop: true, onSuccess: false }
+    watchBackupNotifications({ events, shouldNotify: (b) => wantsDesktopNotification(b, b.jobId ? rules : undefined, notifyOnSuccess), showWindow, sendToRenderer: (e) => sent.push(e) })
     return { events, showWindow, sent }
   }
 
@@ -218,6 +178,44 @@ describe('notifications', () => {
     events.emit({ type: 'backup.finished', backup: backup() })
     events.emit({ type: 'backup.finished', backup: backup({ status: 'cancelled' }) })
     expect(FakeNotification.instances.map((n) => n.options.title)).toEqual(['Backup of prod succeeded'])
+  })
+
+  it("a job's backups follow the job's rules instead of the app setting", () => {
+    const desktopOff = { desktop: false, onSuccess: true }
+    const successToo = { desktop: true, onSuccess: true }
+    const failuresOnly = { desktop: true, onSuccess: false }
+    const ok = backup({ jobId: 'j1' })
+    const failed = backup({ jobId: 'j1', status: 'failed', error: 'x' })
+    expect([wantsDesktopNotification(ok, successToo, false), wantsDesktopNotification(ok, failuresOnly, true), wantsDesktopNotification(failed, failuresOnly, false)]).toEqual([true, false, true])
+    expect([wantsDesktopNotification(failed, desktopOff, true), wantsDesktopNotification(backup({ jobId: 'j1', status: 'cancelled' }), successToo, true)]).toEqual([false, false])
+  })
+})
+
+describe('schedules in the desktop app', () => {
+  it('takes the data dir lock at start-up, stands by while a daemon holds it, and on quit stops scheduling before exiting', async () => {
+    const home = tempDir()
+    const daemon = createApp({ home, origin: 'cli', logger: silentLogger, clock: new FakeClock(NOW), schedulerKind: 'daemon' })
+    expect(daemon.scheduler.start()).toEqual({ acquired: true })
+    const core = createApp({ home, origin: 'ui', logger: silentLogger, clock: new FakeClock(NOW), schedulerKind: 'desktop' })
+    const app = electron.app
+    runSchedulesWhileAlive(app as never, core)
+    expect(core.scheduler.state()).toMatchObject({ owner: 'other', ownerKind: 'daemon' })
+    await daemon.scheduler.stop()
+    core.scheduler.resume() // what the next wake (or an OS resume) does
+    expect(core.scheduler.state()).toMatchObject({ owner: 'this', ownerKind: 'desktop' })
+
+    const cancelAll = vi.spyOn(core.backups, 'cancelAll')
+    const quitting = preventable()
+    app.emit('before-quit', quitting)
+    expect(quitting.prevented).toBe(true) // held until the scheduler has stopped
+    expect(cancelAll).toHaveBeenCalledTimes(1)
+    await expect.poll(() => app.quitCalls).toBe(1)
+    expect(core.scheduler.state().owner).toBe('none') // lock released
+    const second = preventable()
+    app.emit('before-quit', second)
+    expect(second.prevented).toBe(false)
+    core.close()
+    daemon.close()
   })
 })
 

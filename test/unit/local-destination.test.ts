@@ -8,6 +8,7 @@ import { LocalDestination } from '../../src/main/core/destinations/local/local-d
 import { runPipeline } from '../../src/main/core/pipeline'
 import { AppError } from '../../src/shared/errors'
 import { tempDir } from '../support/temp-home'
+import { collect, rejection } from '../support/assertions'
 
 const never = () => new AbortController().signal
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
@@ -22,21 +23,6 @@ function slowSource(total = Number.MAX_SAFE_INTEGER): Readable {
       setTimeout(() => this.push(randomBytes(64 * 1024)), 1)
     },
   })
-}
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(AppError)
-  return e as AppError
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of stream) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
 }
 
 describe('LocalDestination', () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { createDecryptor, createEncryptor, restoreStream, runPipeline, sha256OfStream, zstdImplementation } from '../../src/main/core/pipeline'
 import type { PipelineOptions, PipelineProgress } from '../../src/main/core/pipeline'
 import { AppError } from '../../src/shared/errors'
+import { collect, rejection } from '../support/assertions'
 
 /** A source that makes its bytes on demand (asynchronously, like a pipe) and says how many were pulled from it. */
 function generated(total: number, chunk = 64 * 1024, make: (n: number) => Buffer = (n) => randomBytes(n)): Readable & { produced: number } {
@@ -25,12 +26,6 @@ function generated(total: number, chunk = 64 * 1024, make: (n: number) => Buffer
   return stream
 }
 
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of stream) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
-}
-
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 const never = () => new AbortController().signal
 const base = (source: Readable, over: Partial<PipelineOptions> = {}): PipelineOptions => ({
@@ -41,15 +36,6 @@ const base = (source: Readable, over: Partial<PipelineOptions> = {}): PipelineOp
   beforeEnd: async () => {},
   ...over,
 })
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(AppError)
-  return e as AppError
-}
 
 describe('runPipeline', () => {
   it('gzip: output is a standard gzip of the source; totals and sha256 describe the stored bytes', async () => {

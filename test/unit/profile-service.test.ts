@@ -99,7 +99,8 @@ describe('ProfileService', () => {
     core.events.subscribe((e) => seen.push(e.type))
     const p = await core.profiles.create({ profile: { ...pg, port: 5432, tag: null, clientBinDir: null } })
     await core.profiles.remove(p.id)
-    expect(seen).toEqual(['profiles.changed', 'profiles.changed'])
+    // each change is also a line in the activity log
+    expect(seen).toEqual(['activity.changed', 'profiles.changed', 'activity.changed', 'profiles.changed'])
     core.close()
   })
 })

@@ -9,6 +9,9 @@ import { EXIT, exitCodeFor, Output, processIo, type CliIo } from './io'
 import { registerBackupCommands } from './backup-commands'
 import { registerProfileCommands } from './profile-commands'
 import { registerRestoreCommands } from './restore-commands'
+import { registerJobCommands } from './job-commands'
+import { registerScheduleCommands } from './schedule-commands'
+import { registerDestCommands } from './dest-commands'
 
 export interface CommandContext {
   core: LifeboatCore
@@ -58,6 +61,9 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   registerProfileCommands(program, run)
   registerBackupCommands(program, run)
   registerRestoreCommands(program, run)
+  registerJobCommands(program, run)
+  registerScheduleCommands(program, run)
+  registerDestCommands(program, run)
   // Every subcommand reports its own usage errors the same way as the top level.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
 

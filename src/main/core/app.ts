@@ -22,6 +22,19 @@ import { ActivityRepo } from './store/activity-repo'
 import { openStore, type Db } from './store/open-store'
 import { ProfilesRepo } from './store/profiles-repo'
 import { LIFEBOAT_VERSION } from './version'
+import type { HealthSummary } from '../../shared/health-model'
+import { systemClock, type Clock } from './scheduler/clock'
+import { Scheduler } from './scheduler/scheduler'
+import { healthSummary } from './services/health'
+import { createJobRunner } from './services/job-runner'
+import { JobService } from './services/job-service'
+import { PruneService } from './services/prune-service'
+import { JobsRepo } from './store/jobs-repo'
+import { DestinationsRepo } from './store/destinations-repo'
+import { DestinationService } from './services/destination-service'
+import { scanDestination } from './services/scan-service'
+import type { ScanResult } from '../../shared/destination-model'
+import { SchedulerLockRepo, type SchedulerKind } from './store/scheduler-lock-repo'
 
 export interface AppOptions {
   home: string
@@ -34,6 +47,10 @@ export interface AppOptions {
   nativeBinding?: string
   /** Where "Download" saves: the native save dialog in the desktop app; tests pass their own. */
   saveDialog?: SaveDialog
+  /** The scheduler's time source (tests pass a fake clock). */
+  clock?: Clock
+  /** Which kind of process would hold the scheduler lock when it starts. */
+  schedulerKind?: SchedulerKind
 }
 
 export interface LifeboatCore {
@@ -46,6 +63,14 @@ export interface LifeboatCore {
   backups: BackupService
   restores: RestoreService
   settings: SettingsService
+  activity: ActivityRepo
+  jobs: JobService
+  prune: PruneService
+  /** Built in every process; only the desktop app and `lifeboat daemon` start() it. */
+  scheduler: Scheduler
+  health(): HealthSummary
+  destinations: DestinationService
+  scan(name: string, origin: Origin): Promise<ScanResult>
   handlers: Handlers
   /** Settles when start-up work (marking crashed backups interrupted, cleaning their files) is done. */
   ready: Promise<void>
@@ -60,8 +85,10 @@ export function createApp(options: AppOptions): LifeboatCore {
   const db = openStore(paths.database, { nativeBinding: options.nativeBinding })
   const secrets = options.secrets ?? new FileSecretStore(paths.secrets, paths.keychainSecrets)
   const events = createEventBus()
-  const activity = new ActivityRepo(db)
+  const activity = new ActivityRepo(db, () => events.emit({ type: 'activity.changed' }))
+  const jobsRepo = new JobsRepo(db, (e) => logger.error('a damaged job row was skipped', { error: e.message }))
   const profiles = new ProfileService({
+    jobsUsing: (profileId) => jobsRepo.usingProfile(profileId).map((j) => j.definition.name),
     repo: new ProfilesRepo(db),
     activity,
     secrets,
@@ -71,7 +98,8 @@ export function createApp(options: AppOptions): LifeboatCore {
     probeOptions: { timeoutMs: DEFAULT_PROBE_TIMEOUT_MS, ...options.probeOptions },
     origin: options.origin,
   })
-  const destinations = new DestinationRegistry(paths.backups)
+  const destinationsRepo = new DestinationsRepo(db)
+  const destinations = new DestinationRegistry(paths.backups, { repo: destinationsRepo, secrets })
   const backupsRepo = new BackupsRepo(db)
   const backups = new BackupService({
     repo: backupsRepo,
@@ -96,6 +124,33 @@ export function createApp(options: AppOptions): LifeboatCore {
     origin: options.origin,
     tools: options.probeOptions,
   })
+  const jobs = new JobService({ repo: jobsRepo, profiles, destinations, secrets, activity, events, logger, origin: options.origin })
+  const prune = new PruneService({ backups, activity, logger })
+  const runJob = createJobRunner({ jobs, backups, profiles, prune, activity, logger, origin: options.origin, testRestore: { restores, tempRoot: paths.temp } })
+  const scheduler = new Scheduler({
+    jobs: jobsRepo,
+    lock: new SchedulerLockRepo(db),
+    activity,
+    events,
+    logger,
+    clock: options.clock ?? systemClock(),
+    settings: { maxConcurrentRuns: () => settings.get('maxConcurrentRuns'), paused: () => settings.get('schedulesPaused') },
+    kind: options.schedulerKind ?? (options.origin === 'ui' ? 'desktop' : 'daemon'),
+    runJob,
+  })
+  const destinationService = new DestinationService({
+    repo: destinationsRepo,
+    registry: destinations,
+    secrets,
+    activity,
+    events,
+    logger,
+    origin: options.origin,
+    backupsDir: paths.backups,
+    jobsUsing: (name) => jobsRepo.list().filter((j) => j.definition.destinations.some((d) => d.toLowerCase() === name.toLowerCase())).map((j) => j.definition.name),
+  })
+  const scan = (name: string, origin: Origin) => scanDestination({ registry: destinations, backups: backupsRepo, profiles, activity, events, logger }, name, origin)
+  const health = () => healthSummary({ profiles: profiles.list(), backups: backups.list({ limit: 1_000_000 }), jobs: jobsRepo.list(), now: new Date() })
   const ready = recoverInterrupted({ repo: backupsRepo, destinations, tempRoot: paths.temp, logger, events }).then(
     () => undefined,
     (e: unknown) => logger.error('start-up recovery failed', { error: String(e) }),
@@ -103,7 +158,7 @@ export function createApp(options: AppOptions): LifeboatCore {
   const saveDialog: SaveDialog = options.saveDialog ?? (async () => {
     throw new AppError('FORBIDDEN', 'saving files needs the desktop app (the CLI has `lifeboat export ID PATH`)')
   })
-  const handlers = createHandlers({ version: LIFEBOAT_VERSION, secrets, profiles, backups, restores, settings, activity, origin: options.origin, events, saveDialog })
+  const handlers = createHandlers({ version: LIFEBOAT_VERSION, secrets, profiles, backups, restores, settings, activity, origin: options.origin, events, saveDialog, jobs, prune, scheduler, health, destinations: destinationService, scan })
   return {
     paths,
     db,
@@ -114,8 +169,18 @@ export function createApp(options: AppOptions): LifeboatCore {
     backups,
     restores,
     settings,
+    activity,
+    jobs,
+    prune,
+    scheduler,
+    health,
+    destinations: destinationService,
+    scan,
     handlers,
     ready,
-    close: () => db.close(),
+    close: () => {
+      void destinations.closeAll()
+      db.close()
+    },
   }
 }

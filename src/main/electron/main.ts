@@ -13,7 +13,9 @@ import { watchBackupNotifications } from './notifications'
 import { watchPower } from './power'
 import { rendererLocation } from './renderer-location'
 import { secureAllWebContents, secureSession } from './security'
-import { createTray, memoryScheduler, type LifeboatTray } from './tray'
+import { createTray, settingsPauseControl, type LifeboatTray } from './tray'
+import { wantsDesktopNotification } from '../core/services/notification-rule'
+import { runSchedulesWhileAlive } from './scheduling'
 import { createMainWindow } from './window'
 import { manageWindowState } from './window-state'
 
@@ -30,8 +32,6 @@ export function startDesktop(mainDir: string): void {
   let tray: LifeboatTray | undefined
   const windows = new Set<number>()
   const isQuitting = trackQuitting()
-  // Until the scheduler arrives (issue 6), pause/resume only flips this in-memory flag.
-  const scheduler = memoryScheduler()
 
   secureAllWebContents(app, renderer)
 
@@ -87,8 +87,15 @@ export function startDesktop(mainDir: string): void {
       if (e.type === 'settings.changed') applyLoginItem(appSettings)
     })
     const iconDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(app.getAppPath(), 'resources')
-    tray = createTray({ core: ready, iconDir, scheduler, showWindow, quit: () => app.quit() })
-    watchBackupNotifications({ events: ready.events, notifyOnSuccess: () => appSettings.get('notifyOnSuccess'), showWindow, sendToRenderer })
+    const pause = settingsPauseControl(appSettings, { activity: ready.activity, events: ready.events, origin: 'ui' })
+    tray = createTray({ core: ready, iconDir, scheduler: pause, showWindow, quit: () => app.quit() })
+    watchBackupNotifications({
+      events: ready.events,
+      shouldNotify: (b) => wantsDesktopNotification(b, b.jobId ? ready.jobs.list().find((j) => j.id === b.jobId)?.notify : undefined, appSettings.get('notifyOnSuccess')),
+      showWindow,
+      sendToRenderer,
+    })
+    runSchedulesWhileAlive(app, ready)
     const runningBackupIds = () => ready.backups.list({ status: 'running' }).map((b) => b.id)
     watchPower({
       events: ready.events,
@@ -100,7 +107,8 @@ export function startDesktop(mainDir: string): void {
         const activity = new ActivityRepo(ready.db)
         for (const backupId of note.runningBackupIds) activity.record({ origin: 'ui', action: 'backup.suspended', subject: backupId, outcome: 'ok', detail: { at: note.at } })
       },
-      onResume: () => ready.logger.info('resume: scheduler catch-up arrives with issue 6', { paused: scheduler.paused }),
+      // Timers may have slept through their slots: catch up once, now.
+      onResume: () => ready.scheduler.resume(),
     })
     openWindow()
     app.on('activate', () => showWindow())

@@ -1,29 +1,30 @@
 import { Menu, Tray, type MenuItemConstructorOptions } from 'electron'
 import { join } from 'node:path'
 import type { LifeboatCore } from '../core/app'
-import { ago, statusSummary, type ProfileStatus, type StatusSummary } from '../core/services/status'
+import type { HealthSummary, OverallState, ProfileHealth } from '../../shared/health-model'
+import { ago } from '../../shared/format'
+import type { SettingsService } from '../core/services/settings-service'
 
-/** What the tray needs from the scheduler (issue 6). */
+/** Pause / resume of the schedules, as the tray menu offers it. */
 export interface SchedulerControl {
   readonly paused: boolean
   pause(): void
   resume(): void
 }
 
-/** Stand-in until the scheduler arrives with issue 6: only remembers the flag, in memory. */
-export function memoryScheduler(): SchedulerControl {
-  let paused = false
+/** The pause flag lives in the settings (persisted, audited), so every window and the scheduler see it. */
+export function settingsPauseControl(settings: Pick<SettingsService, 'get' | 'update'>, audit: Parameters<SettingsService['update']>[1]): SchedulerControl {
   return {
     get paused() {
-      return paused
+      return settings.get('schedulesPaused')
     },
-    pause: () => void (paused = true),
-    resume: () => void (paused = false),
+    pause: () => void settings.update({ schedulesPaused: true }, audit),
+    resume: () => void settings.update({ schedulesPaused: false }, audit),
   }
 }
 
 export interface TrayDeps {
-  core: Pick<LifeboatCore, 'profiles' | 'backups' | 'events' | 'logger'>
+  core: Pick<LifeboatCore, 'health' | 'backups' | 'events' | 'logger'>
   /** Folder with tray-<state>.png (and @2x variants, which Electron picks up by itself). */
   iconDir: string
   scheduler: SchedulerControl
@@ -34,21 +35,23 @@ export interface TrayDeps {
 
 export interface LifeboatTray {
   readonly tray: Tray
-  status(): StatusSummary
+  status(): HealthSummary
   /** Rebuilds icon, tooltip and menu now. */
   refresh(): void
   destroy(): void
 }
 
-const DOT: Record<ProfileStatus['state'], string> = { ok: '●', warning: '▲', failing: '✖', running: '◌' }
+const DOT: Record<ProfileHealth['state'], string> = { ok: '●', stale: '▲', failing: '✖', running: '◌', unmonitored: '○' }
+/** Icon files: resources/tray-<ok|warning|failing|running>.png. */
+const ICON: Record<OverallState, string> = { ok: 'ok', stale: 'warning', failing: 'failing', running: 'running' }
 
-export function statusLine(p: ProfileStatus, now: Date): string {
+export function statusLine(p: ProfileHealth, now: Date): string {
   if (p.state === 'failing') return `${DOT.failing} ${p.name} — failing: ${p.lastError ?? 'unknown error'}`
   const last = p.lastSuccessAt ? `last good ${ago(p.lastSuccessAt, now)}` : 'never backed up'
   return `${DOT[p.state]} ${p.name} — ${p.state}, ${last}`
 }
 
-export function trayMenuTemplate(summary: StatusSummary, deps: TrayDeps, onChange: () => void): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(summary: HealthSummary, deps: TrayDeps, onChange: () => void): MenuItemConstructorOptions[] {
   const now = deps.now?.() ?? new Date()
   const lines: MenuItemConstructorOptions[] = summary.profiles.length
     ? summary.profiles.map((p) => ({ label: statusLine(p, now), enabled: false }))
@@ -81,11 +84,11 @@ export function trayMenuTemplate(summary: StatusSummary, deps: TrayDeps, onChang
 
 /** The tray icon follows the overall status; rebuilt (coalesced per tick) on backup and profile events. */
 export function createTray(deps: TrayDeps): LifeboatTray {
-  const icon = (state: StatusSummary['overall']) => join(deps.iconDir, `tray-${state}.png`)
+  const icon = (state: OverallState) => join(deps.iconDir, `tray-${ICON[state]}.png`)
   const tray = new Tray(icon('ok'))
   tray.on('click', () => deps.showWindow())
   let scheduled = false
-  const status = () => statusSummary(deps.core, deps.now?.())
+  const status = () => deps.core.health()
   const refresh = () => {
     scheduled = false
     const summary = status()
@@ -102,7 +105,8 @@ export function createTray(deps: TrayDeps): LifeboatTray {
     })
   }
   const unsubscribe = deps.core.events.subscribe((event) => {
-    if (event.type === 'backups.changed' || event.type === 'backup.finished' || event.type === 'profiles.changed') schedule()
+    const relevant = ['backups.changed', 'backup.finished', 'profiles.changed', 'jobs.changed', 'settings.changed']
+    if (relevant.includes(event.type)) schedule()
   })
   refresh()
   return {

@@ -16,6 +16,9 @@ import {
 } from '../lib/profile-draft'
 import { ERROR_LABELS } from '../lib/labels'
 import { describedBy, Field } from './Field'
+import { FormActions } from './FormActions'
+import { FormError } from './FormError'
+import { Options } from './Options'
 import { TestResult } from './TestResult'
 
 const FORM_FIELDS: readonly (keyof ProfileDraft)[] = [
@@ -105,19 +108,11 @@ export function ProfileForm({ profile, onSaved, onCancel }: ProfileFormProps) {
   return (
     <form className="panel profile-form" onSubmit={save} noValidate aria-labelledby="profile-form-title" data-testid="profile-form">
       <h2 id="profile-form-title">{profile ? `Edit ${profile.name}` : 'New profile'}</h2>
-      {serverErrors._ && (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {serverErrors._}
-        </p>
-      )}
+      <FormError message={serverErrors._} />
       <div className="form-grid">
         <Field id="profile-engine" name="engine" label="Engine" error={errorOf('engine')}>
           <select {...describedBy('profile-engine', errorOf('engine'))} value={draft.engine} onChange={(e) => update('engine', e.target.value as Engine)}>
-            {ENGINES.map((engine) => (
-              <option key={engine} value={engine}>
-                {ENGINE_LABELS[engine]}
-              </option>
-            ))}
+            <Options values={ENGINES} label={(engine) => ENGINE_LABELS[engine]} />
           </select>
         </Field>
         <Field id="profile-name" name="name" label="Name" error={errorOf('name')}>
@@ -126,11 +121,7 @@ export function ProfileForm({ profile, onSaved, onCancel }: ProfileFormProps) {
         <Field id="profile-tag" name="tag" label="Tag" error={errorOf('tag')}>
           <select {...describedBy('profile-tag', errorOf('tag'))} value={draft.tag} onChange={(e) => update('tag', e.target.value as ProfileDraft['tag'])}>
             <option value="">none</option>
-            {TAGS.map((tag) => (
-              <option key={tag} value={tag}>
-                {tag}
-              </option>
-            ))}
+            <Options values={TAGS} />
           </select>
         </Field>
 
@@ -199,18 +190,11 @@ export function ProfileForm({ profile, onSaved, onCancel }: ProfileFormProps) {
 
       <TestResult state={test.state} />
 
-      <div className="actions">
+      <FormActions submitLabel={profile ? 'Save' : 'Create profile'} saving={saving} onCancel={onCancel}>
         <button type="button" onClick={testDraft} disabled={test.state.status === 'running'}>
           Test connection
         </button>
-        <span className="spacer" />
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {profile ? 'Save' : 'Create profile'}
-        </button>
-      </div>
+      </FormActions>
     </form>
   )
 }

@@ -2,6 +2,7 @@ import type { Profile } from '../../shared/model'
 import { ENGINE_LABELS } from '../../shared/model'
 import { useConnectionTest } from '../hooks/useConnectionTest'
 import { profileLocation } from '../lib/labels'
+import { GridHead } from './GridHead'
 import { TagBadge } from './TagBadge'
 import { TestResult } from './TestResult'
 
@@ -67,19 +68,7 @@ function ProfileRow({ profile, onEdit, onRemove }: { profile: Profile } & RowAct
 export function ProfileTable({ profiles, ...actions }: { profiles: Profile[] } & RowActions) {
   return (
     <table className="grid" aria-label="Connection profiles">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Engine</th>
-          <th scope="col">Host:port / file</th>
-          <th scope="col">Database / user</th>
-          <th scope="col">Tag</th>
-          <th scope="col">Password</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <GridHead columns={['Name', 'Engine', 'Host:port / file', 'Database / user', 'Tag', 'Password']} />
       <tbody>
         {profiles.map((profile) => (
           // Keyed on updatedAt too: an edit drops the row's old test result, which described other settings.

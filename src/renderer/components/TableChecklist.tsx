@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { TableInfo } from '../../shared/backup-model'
 import type { Result } from '../../shared/contract'
-import { ERROR_LABELS } from '../lib/labels'
+import { ErrorLine } from './ErrorLine'
 
 /** Rendering thousands of checkboxes is slow and useless: past this, ask for a narrower filter. */
 const MAX_SHOWN = 500
@@ -47,13 +47,7 @@ export function TableChecklist({ sourceKey, load, idPrefix, testId, listLabel, l
   const filterId = `${idPrefix}-filter`
 
   if (tables === null) return <p className="muted" role="status">{loadingText}</p>
-  if (!tables.ok) {
-    return (
-      <p className="form-error" role="alert">
-        {ERROR_LABELS[tables.error.code]}: {tables.error.message}
-      </p>
-    )
-  }
+  if (!tables.ok) return <ErrorLine error={tables.error} />
   return (
     <div className="table-picker" data-testid={testId}>
       <div className="table-picker-bar">

@@ -2,13 +2,13 @@ import { useState } from 'react'
 import type { Backup } from '../../shared/backup-model'
 import { DeleteBackupDialog } from '../components/backups/DeleteBackupDialog'
 import { HistoryTable } from '../components/backups/HistoryTable'
+import { ErrorLine } from '../components/ErrorLine'
 import { useHashParam } from '../hooks/useHashRoute'
 import { RunSection } from '../components/backups/RunSection'
 import { RestoreDialog } from '../components/restore/RestoreDialog'
 import { useBackups } from '../hooks/useBackups'
 import { useProfiles } from '../hooks/useProfiles'
 import { useRowActions } from '../hooks/useRowActions'
-import { ERROR_LABELS } from '../lib/labels'
 
 /** Run a backup now; check, download, restore by hand or delete earlier ones. */
 export function BackupsPage() {
@@ -33,14 +33,7 @@ export function BackupsPage() {
           {notice}
         </p>
       )}
-      {[profilesError, error].map(
-        (e) =>
-          e && (
-            <p className="form-error" role="alert" key={e.message}>
-              {ERROR_LABELS[e.code]}: {e.message}
-            </p>
-          ),
-      )}
+      {[profilesError, error].map((e) => e && <ErrorLine key={e.message} error={e} />)}
 
       <RunSection profiles={profiles} backups={backups} />
 

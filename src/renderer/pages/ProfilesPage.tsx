@@ -3,10 +3,10 @@ import type { ErrorInfo } from '../../shared/errors'
 import type { Profile } from '../../shared/model'
 import { api } from '../api'
 import { ConfirmDialog } from '../components/ConfirmDialog'
+import { ErrorLine } from '../components/ErrorLine'
 import { ProfileForm } from '../components/ProfileForm'
 import { ProfileTable } from '../components/ProfileTable'
 import { useProfiles } from '../hooks/useProfiles'
-import { ERROR_LABELS } from '../lib/labels'
 
 /** The form is either closed, creating, or editing one profile. */
 type FormState = { open: false } | { open: true; profile: Profile | null }
@@ -52,11 +52,7 @@ export function ProfilesPage() {
           {notice}
         </p>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {ERROR_LABELS[error.code]}: {error.message}
-        </p>
-      )}
+      {error && <ErrorLine error={error} />}
 
       {form.open && (
         <ProfileForm
@@ -97,11 +93,7 @@ export function ProfilesPage() {
           <p>
             The profile is deleted{removing.hasPassword ? ', and its saved password is deleted too' : ''}. This cannot be undone.
           </p>
-          {removeError && (
-            <p className="form-error" role="alert">
-              {ERROR_LABELS[removeError.code]}: {removeError.message}
-            </p>
-          )}
+          {removeError && <ErrorLine error={removeError} />}
         </ConfirmDialog>
       )}
     </section>

@@ -1,9 +1,12 @@
 import { useMemo, useState } from 'react'
 import type { Backup } from '../../shared/backup-model'
 import { ENGINE_LABELS } from '../../shared/model'
+import { ErrorLine } from '../components/ErrorLine'
+import { FilterSelect } from '../components/FilterSelect'
+import { GridHead } from '../components/GridHead'
 import { RestoreDialog } from '../components/restore/RestoreDialog'
 import { useBackups } from '../hooks/useBackups'
-import { ERROR_LABELS, formatBytes, formatTimestamp } from '../lib/labels'
+import { formatBytes, formatTimestamp } from '../lib/labels'
 
 /** Past this, narrow by profile: a restore starts from a backup the DBA can name, not from a long scroll. */
 const SHOWN = 200
@@ -23,21 +26,9 @@ export function RestorePage() {
         <h1 id="page-title">Restore</h1>
         <p className="subtitle">Restore a backup into its own profile or another of the same engine: verified first, a safety backup of the target, a typed confirmation.</p>
       </header>
-      {error && (
-        <p className="form-error" role="alert">
-          {ERROR_LABELS[error.code]}: {error.message}
-        </p>
-      )}
+      {error && <ErrorLine error={error} />}
       <div className="history-toolbar">
-        <label htmlFor="restore-profile-filter">Profile</label>
-        <select id="restore-profile-filter" value={profile} onChange={(e) => setProfile(e.target.value)}>
-          <option value="">All profiles</option>
-          {names.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
+        <FilterSelect id="restore-profile-filter" label="Profile" anyLabel="All profiles" values={names} value={profile} onChange={setProfile} />
         <span className="muted" data-testid="restore-count">
           {shown.length} restorable {shown.length === 1 ? 'backup' : 'backups'}
           {shown.length > SHOWN ? ` (the newest ${SHOWN} shown)` : ''}
@@ -51,18 +42,7 @@ export function RestorePage() {
         </p>
       ) : (
         <table className="grid restore-list" aria-label="Restorable backups">
-          <thead>
-            <tr>
-              <th>Taken</th>
-              <th>Profile</th>
-              <th>Engine</th>
-              <th>Size</th>
-              <th>File</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <GridHead columns={['Taken', 'Profile', 'Engine', 'Size', 'File']} />
           <tbody>
             {shown.slice(0, SHOWN).map((b) => (
               <tr key={b.id} data-testid={`restore-row-${b.id}`}>

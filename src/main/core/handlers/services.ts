@@ -6,6 +6,12 @@ import type { RestoreService } from '../services/restore-service'
 import type { SettingsService } from '../services/settings-service'
 import type { ActivityRepo } from '../store/activity-repo'
 import type { Origin } from '../../../shared/model'
+import type { HealthSummary } from '../../../shared/health-model'
+import type { Scheduler } from '../scheduler/scheduler'
+import type { JobService } from '../services/job-service'
+import type { PruneService } from '../services/prune-service'
+import type { DestinationService } from '../services/destination-service'
+import type { ScanResult } from '../../../shared/destination-model'
 
 /** Asks the user where to save a file (native dialog in the desktop app); null = cancelled. */
 export type SaveDialog = (suggestedName: string) => Promise<string | null>
@@ -22,4 +28,10 @@ export interface CoreServices {
   origin: Origin
   events: EventBus
   saveDialog: SaveDialog
+  jobs: JobService
+  prune: PruneService
+  scheduler: Scheduler
+  health(): HealthSummary
+  destinations: DestinationService
+  scan(name: string, origin: Origin): Promise<ScanResult>
 }

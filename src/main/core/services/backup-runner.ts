@@ -27,6 +27,7 @@ export interface BackupRequest {
   encryptionKey: EncryptionKey | null
   destinations: Destination[]
   reason: BackupReason
+  jobId?: string | null
   tools?: DumpRequest['tools']
 }
 
@@ -73,6 +74,7 @@ export function startBackup(req: BackupRequest, deps: RunnerDeps): StartedBackup
       profileName: req.profile.name,
       engine: req.profile.engine,
       reason: req.reason,
+      jobId: req.jobId ?? null,
       label: req.options.label || null,
       fileName,
       format: req.format,
@@ -154,10 +156,19 @@ async function run(
       beforeEnd: () => current.done,
       onProgress: (p) => progress('dumping', p.rawBytes, p.storedBytes),
     })
-    const puts = fanOut(pipeline.output, req.destinations.length).map((stream, i) => req.destinations[i]!.put(fileName, stream, signal))
-    // The first failure aborts the rest (catch below); the others' later rejections are expected.
+    // Each destination on its own: one that fails is dropped and the others go on; only when every
+    // one has failed does the whole backup stop (the dump has nowhere left to go).
+    const copyErrors = new Map<number, unknown>()
+    const puts = fanOut(pipeline.output, req.destinations.length).map((stream, i) =>
+      req.destinations[i]!.put(fileName, stream, signal, { expectedBytes: info?.estimatedBytes ?? undefined }).catch((e: unknown) => {
+        copyErrors.set(i, e)
+        if (copyErrors.size === req.destinations.length) controller.abort(allFailed(req.destinations, copyErrors))
+        throw e
+      }),
+    )
     for (const p of [pipeline.result, ...puts]) p.catch(() => {})
-    const [totals, ...placed] = await Promise.all([pipeline.result, ...puts])
+    const totals = await pipeline.result
+    const placed = await Promise.allSettled(puts)
     progress('finishing', totals.rawBytes, totals.storedBytes)
 
     const manifest: Manifest = {
@@ -186,16 +197,25 @@ async function run(
       startedAt: started.toISOString(),
       finishedAt: now().toISOString(),
     }
+    const manifestText = JSON.stringify(manifest, null, 2) + '\n'
     for (const [i, destination] of req.destinations.entries()) {
+      const put = placed[i]!
+      if (put.status === 'rejected') {
+        await copyFailed(id, destination, fileName, put.reason, deps)
+        continue
+      }
       try {
-        await destination.put(manifestName(fileName), Readable.from([JSON.stringify(manifest, null, 2) + '\n']), signal)
+        await destination.put(manifestName(fileName), Readable.from([manifestText]), signal)
+        deps.repo.updateCopy(id, destination.name, 'success', put.value.location)
       } catch (e) {
+        signal.throwIfAborted()
         // A file without its manifest can't be re-indexed or verified elsewhere: don't keep half a backup.
         await destination.delete(fileName).catch(() => {})
-        throw e
+        copyErrors.set(i, e)
+        await copyFailed(id, destination, fileName, e, deps)
       }
-      deps.repo.updateCopy(id, destination.name, 'success', placed[i]!.location)
     }
+    if (copyErrors.size === req.destinations.length) throw allFailed(req.destinations, copyErrors)
     return finish(id, deps, started, now, {
       status: 'success',
       sizeBytes: totals.storedBytes,
@@ -241,7 +261,25 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
-/** One stream per destination; the slowest destination sets the pace (pipe honours every writer's backpressure). */
+/** Records a destination that did not get the file, and removes what it may have left. */
+async function copyFailed(id: string, destination: Destination, fileName: string, error: unknown, deps: RunnerDeps): Promise<void> {
+  const message = redact(describe(error))
+  deps.logger.warn('a destination failed; the others go on', { id, destination: destination.name, error: message })
+  deps.repo.updateCopy(id, destination.name, 'failed', null, message)
+  await destination.removePartial(fileName).catch(() => {})
+}
+
+/** One error for "every destination failed" (the only one's own error when there is one). */
+function allFailed(destinations: Destination[], errors: Map<number, unknown>): unknown {
+  if (destinations.length === 1) return errors.get(0)
+  const parts = destinations.map((d, i) => `${d.name}: ${describe(errors.get(i))}`)
+  return new AppError('DESTINATION_FAILED', `every destination failed — ${parts.join('; ')}`)
+}
+
+/**
+ * One stream per destination; the slowest destination sets the pace (pipe honours every writer's
+ * backpressure). A branch whose destination failed is destroyed, which unpipes it, so the others go on.
+ */
 function fanOut(source: Readable, count: number): Readable[] {
   if (count === 1) return [source]
   const branches = Array.from({ length: count }, () => new PassThrough({ highWaterMark: 1 << 20 }))

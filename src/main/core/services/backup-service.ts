@@ -3,8 +3,8 @@ import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createHash, randomBytes } from 'node:crypto'
-import { manifestName } from '../../../shared/backup-files'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { backupFileName, manifestName } from '../../../shared/backup-files'
 import { backupOptionsSchema, type Backup, type BackupOptionsInput, type BackupReason, type BackupStatus, type TableInfo, type VerifyResult } from '../../../shared/backup-model'
 import { AppError, validationError } from '../../../shared/errors'
 import type { Origin, Profile } from '../../../shared/model'
@@ -20,6 +20,7 @@ import type { ActivityRepo } from '../store/activity-repo'
 import type { BackupsRepo } from '../store/backups-repo'
 import { fsyncDirectory } from '../util/atomic-file'
 import { startBackup, type StartedBackup } from './backup-runner'
+import { readableCopy } from './stored-copy'
 import type { ProfileService } from './profile-service'
 
 export interface BackupServiceDeps {
@@ -42,6 +43,10 @@ export interface RunBackupRequest {
   passphrase?: string
   destinations?: string[]
   reason?: BackupReason
+  /** The scheduled job this run belongs to. */
+  jobId?: string
+  /** Who asked (the scheduler runs jobs inside the app's or the daemon's process). */
+  origin?: Origin
   /** Back up another database of the profile's server (SQLite: another file), e.g. a restore target. */
   database?: string
 }
@@ -78,14 +83,14 @@ export class BackupService {
     if (options.tables) await this.assertTablesExist(profile, options.tables)
 
     const started = startBackup(
-      { profile, password, engine, format, options, encryptionKey, destinations, reason: request.reason ?? 'manual', tools: this.deps.tools },
+      { profile, password, engine, format, options, encryptionKey, destinations, reason: request.reason ?? 'manual', jobId: request.jobId ?? null, tools: this.deps.tools },
       { repo: this.deps.repo, events: this.deps.events, logger: this.deps.logger, tempRoot: this.deps.tempRoot },
     )
     this.inFlight.set(started.id, started)
     void started.finished.then((backup) => {
       this.inFlight.delete(started.id)
       this.deps.activity.record({
-        origin: this.deps.origin,
+        origin: request.origin ?? this.deps.origin,
         action: 'backup.run',
         subject: profile.name,
         outcome: backup.status === 'success' ? 'ok' : 'failed',
@@ -93,6 +98,35 @@ export class BackupService {
       })
     })
     return started
+  }
+
+  /**
+   * A scheduled run that could not even start (a secret gone, a destination removed...) still gets a
+   * failed history row, so health, history and notifications show it instead of a silent gap.
+   */
+  recordStartFailure(req: { profile: Profile; jobId: string; options: BackupOptionsInput; error: string; origin: Origin }): Backup {
+    const id = randomUUID()
+    const at = new Date()
+    const engine = engineFor(req.profile.engine)
+    const format = req.options.format ?? engine.defaultFormat
+    const compression = req.options.compression ?? 'zstd'
+    const fileName = backupFileName({ startedAt: at, id, format, compression, encrypted: Boolean(req.options.encryption) })
+    const options = { schemaOnly: false, dataOnly: false, tables: null }
+    const row = { id, profileId: req.profile.id, profileName: req.profile.name, engine: req.profile.engine, reason: 'scheduled' as const, jobId: req.jobId, label: null, fileName, format, compression, encryption: req.options.encryption?.kind ?? null, options, startedAt: at.toISOString() }
+    this.deps.repo.insertRunning(row, [], process.pid)
+    this.deps.repo.finish(id, { status: 'failed', finishedAt: at.toISOString(), durationMs: 0, error: req.error })
+    const backup = this.get(id)
+    this.record('backup.run', backup, false, { status: 'failed', error: req.error }, req.origin)
+    this.deps.events.emit({ type: 'backups.changed' })
+    this.deps.events.emit({ type: 'backup.finished', backup })
+    return backup
+  }
+
+  /** Cancels every backup this process runs (daemon shutdown); returns their ids. */
+  cancelAll(): string[] {
+    const ids = [...this.inFlight.keys()]
+    for (const started of this.inFlight.values()) started.cancel()
+    return ids
   }
 
   cancel(id: string): void {
@@ -103,7 +137,7 @@ export class BackupService {
     throw new AppError('CONFLICT', `backup ${id} is running in another Lifeboat process; cancel it there`)
   }
 
-  list(filter: { profileId?: string; status?: BackupStatus; limit?: number } = {}): Backup[] {
+  list(filter: { profileId?: string; jobId?: string; status?: BackupStatus; limit?: number } = {}): Backup[] {
     return this.deps.repo.list({ ...filter, limit: filter.limit ?? 10_000 })
   }
 
@@ -130,22 +164,40 @@ export class BackupService {
     return engineFor(profile.engine).listTables(profile, await this.deps.profiles.password(profile.id), signal)
   }
 
-  /** Re-reads the stored file from its destination and compares the SHA-256 with the recorded one. */
+  /**
+   * Re-reads every stored copy and compares its SHA-256 and size with the recorded ones; ok only when
+   * every copy matches (a damaged copy is reported even if another one is fine).
+   */
   async verify(id: string, signal: AbortSignal = new AbortController().signal): Promise<VerifyResult> {
-    const { backup, destination } = this.storedCopy(id)
-    const base = { sha256Expected: backup.sha256!, destination: destination.name }
-    let result: VerifyResult
-    try {
-      const { sha256, bytes } = await sha256OfStream(await destination.get(backup.fileName, signal), signal)
-      result =
-        sha256 === backup.sha256 && bytes === backup.sizeBytes
-          ? { ...base, ok: true, sha256Actual: sha256, sizeBytes: bytes, error: null }
-          : { ...base, ok: false, sha256Actual: sha256, sizeBytes: bytes, error: `the stored file does not match: expected ${backup.sizeBytes} bytes with SHA-256 ${backup.sha256}` }
-    } catch (e) {
-      result = { ...base, ok: false, sha256Actual: null, sizeBytes: null, error: e instanceof Error ? e.message : String(e) }
+    const backup = this.get(id)
+    const copies = backup.copies.filter((c) => c.status === 'success')
+    if (backup.status !== 'success' || !backup.sha256 || copies.length === 0) throw new AppError('CONFLICT', `backup ${id} has no stored file (status ${backup.status})`)
+    const checks = []
+    for (const copy of copies) checks.push({ destination: copy.destination, ...(await this.verifyCopy(backup, copy.destination, signal)) })
+    const failed = checks.filter((c) => c.error !== null)
+    const first = checks[0]!
+    const result: VerifyResult = {
+      ok: failed.length === 0,
+      sha256Expected: backup.sha256,
+      sha256Actual: (failed[0] ?? first).sha256,
+      sizeBytes: (failed[0] ?? first).bytes,
+      destination: checks.map((c) => c.destination).join(', '),
+      error: failed.length ? failed.map((c) => `${c.destination}: ${c.error}`).join('; ') : null,
     }
-    this.record('backup.verify', backup, result.ok, { destination: destination.name, error: result.error })
+    this.record('backup.verify', backup, result.ok, { destinations: result.destination, error: result.error })
     return result
+  }
+
+  private async verifyCopy(backup: Backup, destinationName: string, signal: AbortSignal): Promise<{ sha256: string | null; bytes: number | null; error: string | null }> {
+    try {
+      const destination = this.deps.destinations.get(destinationName)
+      const { sha256, bytes } = await sha256OfStream(await destination.get(backup.fileName, signal), signal)
+      const ok = sha256 === backup.sha256 && bytes === backup.sizeBytes
+      return { sha256, bytes, error: ok ? null : `the stored file does not match: expected ${backup.sizeBytes} bytes with SHA-256 ${backup.sha256}` }
+    } catch (e) {
+      signal.throwIfAborted()
+      return { sha256: null, bytes: null, error: e instanceof Error ? e.message : String(e) }
+    }
   }
 
   /**
@@ -154,7 +206,7 @@ export class BackupService {
    */
   async export(id: string, path: string, opts: { decrypt?: DecryptKey; signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}): Promise<{ path: string; sizeBytes: number }> {
     const signal = opts.signal ?? new AbortController().signal
-    const { backup, destination } = this.storedCopy(id)
+    const { backup, destination } = await this.storedCopy(id, signal)
     if (opts.decrypt && !backup.encryption) throw new AppError('VALIDATION', `--decrypt: backup ${id} is not encrypted`, 'decrypt')
     if (opts.decrypt && 'passphrase' in opts.decrypt) registerSecret(opts.decrypt.passphrase)
     await mkdir(dirname(path), { recursive: true })
@@ -198,27 +250,41 @@ export class BackupService {
   }
 
   /** Removes every stored copy (file and manifest) and the history row. A running backup can't be deleted. */
-  async delete(id: string): Promise<void> {
+  async delete(id: string, origin: Origin = this.deps.origin): Promise<void> {
     const backup = this.get(id)
     if (backup.status === 'running') throw new AppError('CONFLICT', `backup ${id} is still running; cancel it first`)
-    for (const copy of backup.copies.filter((c) => c.status === 'success')) {
-      const destination = this.deps.destinations.get(copy.destination)
-      await destination.delete(backup.fileName)
-      await destination.delete(manifestName(backup.fileName))
-      this.deps.repo.updateCopy(id, copy.destination, 'deleted', copy.location)
-    }
+    for (const copy of backup.copies.filter((c) => c.status === 'success')) await this.removeCopy(backup, copy.destination, copy.location)
     this.deps.repo.delete(id)
-    this.record('backup.delete', backup, true, { fileName: backup.fileName })
+    this.record('backup.delete', backup, true, { fileName: backup.fileName }, origin)
     this.deps.events.emit({ type: 'backups.changed' })
   }
 
-  private storedCopy(id: string) {
+  /**
+   * Retention: removes the copy at one destination; when no stored copy is left the history row goes
+   * too (the activity log keeps the file name). Returns whether the row was removed.
+   */
+  async deleteCopy(id: string, destination: string): Promise<boolean> {
     const backup = this.get(id)
-    const copy = backup.copies.find((c) => c.status === 'success')
-    if (backup.status !== 'success' || !copy || !backup.sha256) {
-      throw new AppError('CONFLICT', `backup ${id} has no stored file (status ${backup.status})`)
-    }
-    return { backup, destination: this.deps.destinations.get(copy.destination) }
+    if (backup.status === 'running') throw new AppError('CONFLICT', `backup ${id} is still running`)
+    const copy = backup.copies.find((c) => c.destination === destination && c.status === 'success')
+    if (copy) await this.removeCopy(backup, destination, copy.location)
+    const left = backup.copies.some((c) => c.destination !== destination && c.status === 'success')
+    if (!left) this.deps.repo.delete(id)
+    this.deps.events.emit({ type: 'backups.changed' })
+    return !left
+  }
+
+  private async removeCopy(backup: Backup, destinationName: string, location: string | null): Promise<void> {
+    const destination = this.deps.destinations.get(destinationName)
+    await destination.delete(backup.fileName)
+    await destination.delete(manifestName(backup.fileName))
+    this.deps.repo.updateCopy(backup.id, destinationName, 'deleted', location)
+  }
+
+  private async storedCopy(id: string, signal?: AbortSignal) {
+    const backup = this.get(id)
+    if (backup.status !== 'success' || !backup.sha256) throw new AppError('CONFLICT', `backup ${id} has no stored file (status ${backup.status})`)
+    return { backup, destination: await readableCopy(backup, this.deps.destinations, signal) }
   }
 
   private encryptionKey(choice: BackupOptionsInput['encryption'], passphrase: string | undefined): EncryptionKey | null {
@@ -240,7 +306,7 @@ export class BackupService {
     }
   }
 
-  private record(action: string, backup: Backup, ok: boolean, detail: Record<string, unknown>): void {
-    this.deps.activity.record({ origin: this.deps.origin, action, subject: backup.profileName, outcome: ok ? 'ok' : 'failed', detail: { backupId: backup.id, ...detail } })
+  private record(action: string, backup: Backup, ok: boolean, detail: Record<string, unknown>, origin: Origin = this.deps.origin): void {
+    this.deps.activity.record({ origin, action, subject: backup.profileName, outcome: ok ? 'ok' : 'failed', detail: { backupId: backup.id, ...detail } })
   }
 }

@@ -18,6 +18,8 @@ export interface ProfileServiceDeps {
   probe: ConnectionProbe
   probeOptions: ProbeOptions
   origin: Origin
+  /** Names of the jobs that back up or test-restore into a profile (removal is refused while any do). */
+  jobsUsing?: (profileId: string) => string[]
 }
 
 function assertPasswordAllowed(config: ProfileConfig, password: string | null | undefined): void {
@@ -85,6 +87,10 @@ export class ProfileService {
 
   async remove(id: string): Promise<void> {
     const existing = this.stored(id)
+    const jobs = this.deps.jobsUsing?.(id) ?? []
+    if (jobs.length > 0) {
+      throw new AppError('CONFLICT', `profile "${existing.profile.name}" is used by the job${jobs.length > 1 ? 's' : ''} ${jobs.map((j) => `"${j}"`).join(', ')}; remove or change ${jobs.length > 1 ? 'them' : 'it'} first`, 'id')
+    }
     this.deps.repo.remove(id)
     if (existing.passwordRef !== null) await this.deps.secrets.delete(existing.passwordRef)
     this.changed('profile.remove', existing.profile.name, { engine: existing.profile.engine })

@@ -4,18 +4,10 @@ import type { DestinationRegistry } from '../destinations/registry'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../logging/logger'
 import type { BackupsRepo } from '../store/backups-repo'
+import { processAlive } from '../util/process-alive'
 
 /** A runner that has not written a heartbeat for this long is dead even if its pid was reused. */
 export const STALE_AFTER_MS = 120_000
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' // exists, owned by someone else
-  }
-}
 
 /**
  * At start-up: a `running` row whose process is gone (crash, kill -9, power cut) becomes

@@ -11,6 +11,7 @@ import { isAbsolutePath, type Origin, type Profile } from '../../../shared/model
 import { restoreRequestSchema, type RestoreOptions, type RestorePlan, type RestoreProgress, type RestoreRequestInput, type RestoreResult } from '../../../shared/restore-model'
 import type { Destination } from '../destinations/destination'
 import type { DestinationRegistry } from '../destinations/registry'
+import { readableCopy } from './stored-copy'
 import type { DumpRequest } from '../engines/engine'
 import { engineFor } from '../engines/registry'
 import type { EventBus } from '../events/event-bus'
@@ -69,7 +70,7 @@ export class RestoreService {
 
   /** The tables inside a backup, from the manifest beside the file. */
   async tables(backupId: string, signal: AbortSignal = new AbortController().signal): Promise<TableInfo[]> {
-    const { backup, destination } = this.storedCopy(backupId)
+    const { backup, destination } = await this.storedCopy(backupId)
     const chunks: Buffer[] = []
     for await (const chunk of await destination.get(manifestName(backup.fileName), signal)) chunks.push(chunk as Buffer)
     const parsed = manifestSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')))
@@ -111,7 +112,7 @@ export class RestoreService {
   }
 
   /** Checks the typed confirmation, then starts; the returned promise settles at the end. */
-  async start(input: RestoreRequestInput): Promise<StartedRestore> {
+  async start(input: RestoreRequestInput, origin: Origin = this.deps.origin): Promise<StartedRestore> {
     const r = await this.resolve(input)
     const request = restoreRequestSchema.parse(input)
     if (request.confirm !== r.database) {
@@ -122,7 +123,7 @@ export class RestoreService {
     }
     const id = randomUUID()
     const controller = new AbortController()
-    const finished = this.run(id, r, controller)
+    const finished = this.run(id, r, controller, origin)
     const started: StartedRestore = { id, finished, cancel: () => controller.abort(new AppError('CANCELLED', 'cancelled')) }
     this.inFlight.set(id, started)
     void finished.finally(() => this.inFlight.delete(id))
@@ -135,7 +136,7 @@ export class RestoreService {
     running.cancel()
   }
 
-  private async run(id: string, r: Resolved, controller: AbortController): Promise<RestoreResult> {
+  private async run(id: string, r: Resolved, controller: AbortController, origin: Origin): Promise<RestoreResult> {
     const signal = controller.signal
     const startedAt = Date.now()
     const engine = engineFor(r.target.engine)
@@ -169,7 +170,7 @@ export class RestoreService {
       touched = true
       await this.stream(r, r.backup, r.destination, r.decrypt, tempDir, signal, (bytes) => progress('restoring', bytes, r.backup.rawBytes))
       progress('finishing', r.backup.rawBytes ?? 0, r.backup.rawBytes)
-      return this.finish(id, r, startedAt, { status: 'success', safetyBackupId, rolledBack, error: null, errorCode: null })
+      return this.finish(id, r, startedAt, { status: 'success', safetyBackupId, rolledBack, error: null, errorCode: null }, origin)
     } catch (e) {
       const reason: unknown = signal.aborted ? signal.reason : e
       const cancelled = isAppError(reason) && reason.code === 'CANCELLED'
@@ -179,7 +180,7 @@ export class RestoreService {
         progress('rolling-back')
         try {
           const safety = this.deps.backups.get(safetyBackupId)
-          const copy = this.copyOf(safety)
+          const copy = await readableCopy(safety, this.deps.destinations)
           await this.stream({ ...r, options: { ...r.options, schemaOnly: false, dataOnly: false, tables: undefined, dropExisting: true } }, safety, copy, undefined, tempDir, new AbortController().signal, () => {})
           rolledBack = true
           message += `; the target was put back from the safety backup ${safetyBackupId}`
@@ -193,7 +194,7 @@ export class RestoreService {
         rolledBack,
         error: message,
         errorCode: isAppError(reason) ? reason.code : 'RESTORE_FAILED',
-      })
+      }, origin)
     } finally {
       await rm(tempDir, { recursive: true, force: true }).catch(() => {})
     }
@@ -237,10 +238,10 @@ export class RestoreService {
     }
   }
 
-  private finish(id: string, r: Resolved, startedAt: number, outcome: Omit<RestoreResult, 'id' | 'durationMs'>): RestoreResult {
+  private finish(id: string, r: Resolved, startedAt: number, outcome: Omit<RestoreResult, 'id' | 'durationMs'>, origin: Origin): RestoreResult {
     const result: RestoreResult = { id, durationMs: Date.now() - startedAt, ...outcome }
     this.deps.activity.record({
-      origin: this.deps.origin,
+      origin,
       action: 'restore.run',
       subject: `${r.target.name}/${r.database}`,
       outcome: result.status === 'success' ? 'ok' : 'failed',
@@ -256,7 +257,7 @@ export class RestoreService {
     if (!parsed.success) throw validationError(parsed.error)
     const request = parsed.data
     const options = request.options ?? restoreRequestSchema.shape.options.unwrap().parse({})
-    const { backup, destination } = this.storedCopy(request.backupId)
+    const { backup, destination } = await this.storedCopy(request.backupId)
     const target = this.deps.profiles.get(request.targetProfileId)
     if (target.engine !== backup.engine) {
       throw new AppError('VALIDATION', `targetProfileId: a ${backup.engine} backup restores only into a ${backup.engine} profile (${target.name} is ${target.engine})`, 'targetProfileId')
@@ -282,15 +283,9 @@ export class RestoreService {
     return { backup, destination, target, password, database, exists, options, decrypt: request.decrypt }
   }
 
-  private storedCopy(backupId: string): { backup: Backup; destination: Destination } {
+  private async storedCopy(backupId: string): Promise<{ backup: Backup; destination: Destination }> {
     const backup = this.deps.backups.get(backupId)
     if (backup.status !== 'success' || !backup.sha256) throw new AppError('CONFLICT', `backup ${backupId} has no stored file to restore (status ${backup.status})`, 'backupId')
-    return { backup, destination: this.copyOf(backup) }
-  }
-
-  private copyOf(backup: Backup): Destination {
-    const copy = backup.copies.find((c) => c.status === 'success')
-    if (!copy) throw new AppError('CONFLICT', `backup ${backup.id} has no stored copy`, 'backupId')
-    return this.deps.destinations.get(copy.destination)
+    return { backup, destination: await readableCopy(backup, this.deps.destinations) }
   }
 }

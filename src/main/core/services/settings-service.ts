@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../../../shared/errors'
 import type { Origin } from '../../../shared/model'
-import type { UserSettings } from '../../../shared/settings-model'
+import { userSettingsSchema, type UserSettings } from '../../../shared/settings-model'
 import type { EventBus } from '../events/event-bus'
 import type { ActivityRepo } from '../store/activity-repo'
 import type { Db } from '../store/open-store'
@@ -20,6 +20,8 @@ export const SETTINGS = {
   closeToTray: { schema: z.boolean(), default: true },
   startAtLogin: { schema: z.boolean(), default: false },
   notifyOnSuccess: { schema: z.boolean(), default: false },
+  maxConcurrentRuns: { schema: userSettingsSchema.shape.maxConcurrentRuns, default: 2 },
+  schedulesPaused: { schema: z.boolean(), default: false },
   windowState: { schema: windowStateSchema.nullable(), default: null },
 } as const
 
@@ -48,14 +50,15 @@ export class SettingsService {
 
   /** The user-facing settings (Settings page). */
   user(): UserSettings {
-    return { closeToTray: this.get('closeToTray'), startAtLogin: this.get('startAtLogin'), notifyOnSuccess: this.get('notifyOnSuccess') }
+    const keys = Object.keys(userSettingsSchema.shape) as (keyof UserSettings)[]
+    return Object.fromEntries(keys.map((k) => [k, this.get(k)])) as UserSettings
   }
 
   /** Applies a validated patch in one transaction and records it; listeners (tray, login item) react to the event. */
   update(patch: Partial<UserSettings>, audit?: { activity: ActivityRepo; events: EventBus; origin: Origin }): UserSettings {
     const before = this.user()
     this.db.transaction(() => {
-      for (const [key, value] of Object.entries(patch) as [keyof UserSettings, boolean][]) this.set(key, value)
+      for (const [key, value] of Object.entries(patch) as [keyof UserSettings, UserSettings[keyof UserSettings]][]) this.set(key, value)
     })()
     const after = this.user()
     if (audit) {
@@ -67,11 +70,6 @@ export class SettingsService {
   }
 
   all(): Settings {
-    return {
-      closeToTray: this.get('closeToTray'),
-      startAtLogin: this.get('startAtLogin'),
-      notifyOnSuccess: this.get('notifyOnSuccess'),
-      windowState: this.get('windowState'),
-    }
+    return { ...this.user(), windowState: this.get('windowState') }
   }
 }

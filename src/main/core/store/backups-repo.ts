@@ -8,6 +8,7 @@ interface BackupRow {
   engine: Backup['engine']
   status: BackupStatus
   reason: Backup['reason']
+  job_id: string | null
   label: string | null
   file_name: string
   format: Backup['format']
@@ -39,7 +40,7 @@ interface CopyRow {
 
 export type NewBackup = Pick<
   Backup,
-  'id' | 'profileId' | 'profileName' | 'engine' | 'reason' | 'label' | 'fileName' | 'format' | 'compression' | 'encryption' | 'options' | 'startedAt'
+  'id' | 'profileId' | 'profileName' | 'engine' | 'reason' | 'jobId' | 'label' | 'fileName' | 'format' | 'compression' | 'encryption' | 'options' | 'startedAt'
 >
 
 /** What a finished run records; everything optional because a failure may know little. */
@@ -63,6 +64,7 @@ function toBackup(row: BackupRow, copies: CopyRow[]): Backup {
     engine: row.engine,
     status: row.status,
     reason: row.reason,
+    jobId: row.job_id,
     label: row.label,
     fileName: row.file_name,
     format: row.format,
@@ -91,14 +93,36 @@ export class BackupsRepo {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO backups (id, profile_id, profile_name, engine, status, reason, label, file_name, format, compression,
+          `INSERT INTO backups (id, profile_id, profile_name, engine, status, reason, job_id, label, file_name, format, compression,
              encryption, options, started_at, runner_pid, heartbeat_at)
-           VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(b.id, b.profileId, b.profileName, b.engine, b.reason, b.label, b.fileName, b.format, b.compression, b.encryption, JSON.stringify(b.options), b.startedAt, runnerPid, b.startedAt)
+        .run(b.id, b.profileId, b.profileName, b.engine, b.reason, b.jobId, b.label, b.fileName, b.format, b.compression, b.encryption, JSON.stringify(b.options), b.startedAt, runnerPid, b.startedAt)
       const copy = this.db.prepare("INSERT INTO backup_copies (backup_id, destination, status) VALUES (?, ?, 'running')")
       for (const d of destinations) copy.run(b.id, d)
     })()
+  }
+
+  /** A finished backup found at a destination (re-indexed from its manifest). */
+  insertIndexed(b: NewBackup & Omit<BackupOutcome, 'status'>, copy: { destination: string; location: string }): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO backups (id, profile_id, profile_name, engine, status, reason, job_id, label, file_name, format, compression,
+             encryption, options, started_at, finished_at, duration_ms, size_bytes, raw_bytes, sha256, tables_count,
+             server_version, tool_name, tool_version)
+           VALUES (?, ?, ?, ?, 'success', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(b.id, b.profileId, b.profileName, b.engine, b.reason, b.label, b.fileName, b.format, b.compression, b.encryption, JSON.stringify(b.options), b.startedAt, b.finishedAt, b.durationMs, b.sizeBytes ?? null, b.rawBytes ?? null, b.sha256 ?? null, b.tablesCount ?? null, b.serverVersion ?? null, b.toolName ?? null, b.toolVersion ?? null)
+      this.addCopy(b.id, copy.destination, copy.location)
+    })()
+  }
+
+  /** Records (or revives) a stored copy at a destination. */
+  addCopy(backupId: string, destination: string, location: string): void {
+    this.db
+      .prepare("INSERT INTO backup_copies (backup_id, destination, status, location) VALUES (?, ?, 'success', ?) ON CONFLICT(backup_id, destination) DO UPDATE SET status = 'success', location = excluded.location, error = NULL")
+      .run(backupId, destination, location)
   }
 
   heartbeat(id: string, at: string): void {
@@ -128,9 +152,13 @@ export class BackupsRepo {
     return toBackup(row, this.db.prepare('SELECT * FROM backup_copies WHERE backup_id = ? ORDER BY destination').all(id) as CopyRow[])
   }
 
-  list(filter: { profileId?: string; status?: BackupStatus; limit: number }): Backup[] {
+  list(filter: { profileId?: string; jobId?: string; status?: BackupStatus; limit: number }): Backup[] {
     const where: string[] = []
     const params: unknown[] = []
+    if (filter.jobId) {
+      where.push('job_id = ?')
+      params.push(filter.jobId)
+    }
     if (filter.profileId) {
       where.push('profile_id = ?')
       params.push(filter.profileId)

@@ -1,9 +1,14 @@
-import { COMPRESSIONS } from '../../../shared/backup-model'
 import type { Engine } from '../../../shared/model'
 import { ENGINE_FORMATS, type OptionsDraft, type OptionsErrors } from '../../lib/backup-options'
-import { COMPRESSION_LABELS, FORMAT_LABELS } from '../../lib/labels'
+import { FORMAT_LABELS } from '../../lib/labels'
 import { describedBy, Field } from '../Field'
+import { Options } from '../Options'
+import { CompressionField } from './CompressionField'
+import { EncryptionFields } from './EncryptionFields'
 import { TablePicker } from './TablePicker'
+
+/** A passphrase first: for one run it is typed, used and forgotten. */
+const RUN_ENCRYPTION_CHOICES = ['none', 'passphrase', 'recipient'] as const
 
 interface BackupOptionsFormProps {
   profileId: string
@@ -22,23 +27,10 @@ export function BackupOptionsForm({ profileId, engine, draft, errors, onChange }
     <fieldset className="backup-options" data-testid="backup-options">
       <legend className="visually-hidden">Backup options</legend>
       <div className="form-grid">
-        <Field id={id('compression')} label="Compression" name="compression">
-          <select id={id('compression')} value={draft.compression} onChange={(e) => set('compression', e.target.value as OptionsDraft['compression'])}>
-            {COMPRESSIONS.map((c) => (
-              <option key={c} value={c}>
-                {COMPRESSION_LABELS[c]}
-                {c === 'zstd' ? ' (default)' : ''}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <CompressionField id={id('compression')} value={draft.compression} onChange={(c) => set('compression', c)} />
         <Field id={id('format')} label="Format" name="format" hint={engine === 'mysql' ? 'mariadb-dump / mysqldump write SQL.' : undefined}>
           <select id={id('format')} value={draft.format} disabled={formats.length === 1} onChange={(e) => set('format', e.target.value as OptionsDraft['format'])}>
-            {formats.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_LABELS[f]}
-              </option>
-            ))}
+            <Options values={formats} label={(f) => FORMAT_LABELS[f]} />
           </select>
         </Field>
         <Field id={id('label')} label="Label" name="label" error={errors.label} hint="Shown in history and added to the file name.">
@@ -79,42 +71,15 @@ export function BackupOptionsForm({ profileId, engine, draft, errors, onChange }
       )}
 
       <div className="form-grid">
-        <Field id={id('encryption')} label="Encryption" name="encryption" hint="age: files decrypt with the stock age tool.">
-          <select id={id('encryption')} value={draft.encryption} onChange={(e) => set('encryption', e.target.value as OptionsDraft['encryption'])}>
-            <option value="none">None</option>
-            <option value="passphrase">age, passphrase</option>
-            <option value="recipient">age, recipient public key</option>
-          </select>
-        </Field>
-        {draft.encryption === 'passphrase' && (
-          <>
-            <Field id={id('passphrase')} label="Passphrase" name="passphrase" error={errors.passphrase} hint="Never stored: without it the backup cannot be read.">
-              <input {...describedBy(id('passphrase'), errors.passphrase, true)} type="password" autoComplete="new-password" value={draft.passphrase} onChange={(e) => set('passphrase', e.target.value)} />
-            </Field>
-            <Field id={id('passphrase-again')} label="Repeat passphrase" name="passphraseAgain" error={errors.passphraseAgain}>
-              <input
-                {...describedBy(id('passphrase-again'), errors.passphraseAgain)}
-                type="password"
-                autoComplete="new-password"
-                value={draft.passphraseAgain}
-                onChange={(e) => set('passphraseAgain', e.target.value)}
-              />
-            </Field>
-          </>
-        )}
-        {draft.encryption === 'recipient' && (
-          <Field id={id('recipient')} label="age recipient" name="recipient" error={errors.recipient} hint="The public key printed by age-keygen -y.">
-            <input
-              {...describedBy(id('recipient'), errors.recipient, true)}
-              className="mono"
-              type="text"
-              spellCheck={false}
-              placeholder="age1…"
-              value={draft.recipient}
-              onChange={(e) => set('recipient', e.target.value)}
-            />
-          </Field>
-        )}
+        <EncryptionFields
+          idPrefix={id('')}
+          draft={draft}
+          errorOf={(field) => errors[field]}
+          set={set}
+          choices={RUN_ENCRYPTION_CHOICES}
+          passphraseHint="Never stored: without it the backup cannot be read."
+          alwaysRepeat
+        />
       </div>
     </fieldset>
   )

@@ -2,8 +2,8 @@ import { useState } from 'react'
 import type { Backup } from '../../../shared/backup-model'
 import type { ErrorInfo } from '../../../shared/errors'
 import { api } from '../../api'
-import { ERROR_LABELS } from '../../lib/labels'
 import { ConfirmDialog } from '../ConfirmDialog'
+import { ErrorLine } from '../ErrorLine'
 
 /** In-app confirmation naming the file: deleting removes every stored copy, not just the history row. */
 export function DeleteBackupDialog({ backup, onDone, onCancel }: { backup: Backup; onDone(): void; onCancel(): void }) {
@@ -28,11 +28,7 @@ export function DeleteBackupDialog({ backup, onDone, onCancel }: { backup: Backu
         Every stored copy of this file is removed{copies > 1 ? ` (${copies} destinations)` : ''}, with its manifest and its history row.
         This cannot be undone.
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {ERROR_LABELS[error.code]}: {error.message}
-        </p>
-      )}
+      {error && <ErrorLine error={error} />}
     </ConfirmDialog>
   )
 }

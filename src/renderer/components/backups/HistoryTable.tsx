@@ -1,17 +1,18 @@
 import { useTable, type ColumnFiltersState, type SortingState } from '@tanstack/react-table'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { BACKUP_STATUSES, type Backup } from '../../../shared/backup-model'
 import { HISTORY_LIMIT } from '../../hooks/useBackups'
 import type { RowActions } from '../../hooks/useRowActions'
+import { useVirtualRows } from '../../hooks/useVirtualRows'
 import { BACKUP_STATUS_LABELS } from '../../lib/labels'
+import { FilterSelect } from '../FilterSelect'
+import { VirtualTable } from '../VirtualTable'
 import { BackupDetails } from './BackupDetails'
 import { historyColumns, historyFeatures } from './historyColumns'
 import { HistoryRow } from './HistoryRow'
 
-/** Fixed heights (styles.css) so the virtualiser's estimate is exact for collapsed rows. */
+/** Fixed height (styles.css) so the virtualiser's estimate is exact for collapsed rows. */
 const ROW_PX = 33
-const HEADER_PX = 31
 
 interface HistoryTableProps {
   backups: Backup[]
@@ -33,7 +34,6 @@ export function HistoryTable({ backups, actions, onDelete, onRestore, focusId }:
   const [sorting, setSorting] = useState<SortingState>([{ id: 'started', desc: true }])
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([])
   const [panels, setPanels] = useState<Panels>({})
-  const scrollRef = useRef<HTMLDivElement>(null)
 
   const table = useTable({
     features: historyFeatures,
@@ -46,15 +46,7 @@ export function HistoryTable({ backups, actions, onDelete, onRestore, focusId }:
     enableSortingRemoval: false,
   })
   const rows = table.getRowModel().rows
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser's functions are read during render on purpose; nothing here is memoised by the compiler
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_PX,
-    getItemKey: (index) => rows[index]?.id ?? index,
-    overscan: 8,
-    scrollMargin: HEADER_PX,
-  })
+  const { scrollRef, virtualizer, visible, height } = useVirtualRows(rows, { rowPx: ROW_PX, overscan: 8 })
 
   // Open the focused backup once it is in the list; `focused` keeps it from reopening after the user closes it.
   const [focused, setFocused] = useState<string | undefined>(undefined)
@@ -87,24 +79,16 @@ export function HistoryTable({ backups, actions, onDelete, onRestore, focusId }:
   return (
     <div className="history">
       <div className="history-toolbar" role="search" aria-label="Filter the history">
-        <label htmlFor="history-profile">Profile</label>
-        <select id="history-profile" value={filterValue('profile')} onChange={(e) => setFilter('profile', e.target.value)}>
-          <option value="">All profiles</option>
-          {profileNames.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="history-status">Status</label>
-        <select id="history-status" value={filterValue('status')} onChange={(e) => setFilter('status', e.target.value)}>
-          <option value="">All statuses</option>
-          {BACKUP_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {BACKUP_STATUS_LABELS[s]}
-            </option>
-          ))}
-        </select>
+        <FilterSelect id="history-profile" label="Profile" anyLabel="All profiles" values={profileNames} value={filterValue('profile')} onChange={(v) => setFilter('profile', v)} />
+        <FilterSelect
+          id="history-status"
+          label="Status"
+          anyLabel="All statuses"
+          values={BACKUP_STATUSES}
+          optionLabel={(s) => BACKUP_STATUS_LABELS[s]}
+          value={filterValue('status')}
+          onChange={(v) => setFilter('status', v)}
+        />
         <span className="muted" data-testid="history-count" aria-live="polite">
           {rows.length === backups.length ? '' : `${rows.length} of `}
           {backups.length} {backups.length === 1 ? 'backup' : 'backups'}
@@ -116,82 +100,50 @@ export function HistoryTable({ backups, actions, onDelete, onRestore, focusId }:
         )}
       </div>
 
-      <div className="history-scroll" ref={scrollRef} data-testid="history-scroll">
-        <div role="table" aria-label="Backup history" aria-rowcount={rows.length + 1} className="history-table">
-          <div role="rowgroup" className="history-head">
-            {table.getHeaderGroups().map((group) => (
-              <div role="row" className="history-row" key={group.id} aria-rowindex={1}>
-                {group.headers.map((header) => {
-                  const sorted = header.column.getIsSorted()
-                  const label = <table.FlexRender header={header} />
-                  return (
-                    <div
-                      role="columnheader"
-                      key={header.id}
-                      className={`col-${header.id}`}
-                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
-                    >
-                      {header.column.getCanSort() ? (
-                        <button type="button" className="sort" onClick={header.column.getToggleSortingHandler()} data-testid={`sort-${header.id}`}>
-                          {label}
-                          <span className="sort-mark" aria-hidden="true">
-                            {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                          </span>
-                        </button>
-                      ) : (
-                        label
-                      )}
-                    </div>
-                  )
-                })}
+      <VirtualTable
+        name="history"
+        label="Backup history"
+        table={table}
+        scrollRef={scrollRef}
+        after={
+          rows.length === 0 && (
+            <p className="empty history-empty" data-testid="history-empty">
+              {backups.length === 0 ? 'No backups yet.' : 'No backup matches these filters.'}
+            </p>
+          )
+        }
+      >
+        <div role="rowgroup" className="history-body" style={{ height }}>
+          {visible.map(({ row, index, style }) => {
+            const backup = row.original
+            const panel = panels[backup.id]
+            return (
+              <div key={row.id} className="history-item" data-index={index} ref={virtualizer.measureElement} style={style}>
+                <HistoryRow
+                  row={row}
+                  rowIndex={index + 2}
+                  expanded={panel !== undefined}
+                  onToggle={() => togglePanel(backup.id)}
+                  onVerify={() => {
+                    togglePanel(backup.id, {})
+                    actions.runVerify(backup.id)
+                  }}
+                  onExport={() => {
+                    togglePanel(backup.id, {})
+                    actions.runExport(backup.id)
+                  }}
+                  onRestore={() => togglePanel(backup.id, { restore: !(panel?.restore ?? false) })}
+                  onRestoreInto={() => onRestore(backup)}
+                  onDelete={() => onDelete(backup)}
+                  verifying={actions.verify[backup.id]?.status === 'running'}
+                  exporting={actions.exports[backup.id]?.status === 'running'}
+                />
+                {panel && <BackupDetails backup={backup} verify={actions.verify[backup.id]} exported={actions.exports[backup.id]} showRestore={panel.restore} />}
               </div>
-            ))}
-          </div>
-          <div role="rowgroup" className="history-body" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index]
-              if (!row) return null
-              const backup = row.original
-              const panel = panels[backup.id]
-              return (
-                <div
-                  key={row.id}
-                  className="history-item"
-                  data-index={item.index}
-                  ref={virtualizer.measureElement}
-                  style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
-                >
-                  <HistoryRow
-                    row={row}
-                    rowIndex={item.index + 2}
-                    expanded={panel !== undefined}
-                    onToggle={() => togglePanel(backup.id)}
-                    onVerify={() => {
-                      togglePanel(backup.id, {})
-                      actions.runVerify(backup.id)
-                    }}
-                    onExport={() => {
-                      togglePanel(backup.id, {})
-                      actions.runExport(backup.id)
-                    }}
-                    onRestore={() => togglePanel(backup.id, { restore: !(panel?.restore ?? false) })}
-                    onRestoreInto={() => onRestore(backup)}
-                    onDelete={() => onDelete(backup)}
-                    verifying={actions.verify[backup.id]?.status === 'running'}
-                    exporting={actions.exports[backup.id]?.status === 'running'}
-                  />
-                  {panel && <BackupDetails backup={backup} verify={actions.verify[backup.id]} exported={actions.exports[backup.id]} showRestore={panel.restore} />}
-                </div>
-              )
-            })}
-          </div>
+            )
+          })}
         </div>
-        {rows.length === 0 && (
-          <p className="empty history-empty" data-testid="history-empty">
-            {backups.length === 0 ? 'No backups yet.' : 'No backup matches these filters.'}
-          </p>
-        )}
-      </div>
+      </VirtualTable>
     </div>
   )
 }

@@ -1,23 +1,12 @@
-import {
-  columnFilteringFeature,
-  createColumnHelper,
-  createFilteredRowModel,
-  createSortedRowModel,
-  filterFn_equals,
-  rowSortingFeature,
-  sortFn_basic,
-  sortFn_text,
-  tableFeatures,
-} from '@tanstack/react-table'
+import { columnFilteringFeature, createColumnHelper, createFilteredRowModel, filterFn_equals, tableFeatures } from '@tanstack/react-table'
 import type { Backup } from '../../../shared/backup-model'
-import { formatBytes, formatDuration, formatTimestamp } from '../../lib/labels'
+import { formatBytes, formatDuration } from '../../lib/labels'
+import { instantColumn, sortingFeatures } from '../tableColumns'
 import { StatusBadge } from './StatusBadge'
 
 /** Client-side sorting and filtering: the whole history (≤ 10,000 rows) is already in memory. */
 export const historyFeatures = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { basic: sortFn_basic, text: sortFn_text },
+  ...sortingFeatures(),
   columnFilteringFeature,
   filteredRowModel: createFilteredRowModel(),
   filterFns: { equals: filterFn_equals },
@@ -31,17 +20,7 @@ const helper = createColumnHelper<typeof historyFeatures, Backup>()
  */
 export const historyColumns = helper.columns([
   helper.display({ id: 'expand', header: () => <span className="visually-hidden">Details</span> }),
-  helper.accessor('startedAt', {
-    id: 'started',
-    header: 'Started',
-    sortFn: 'basic', // ISO-8601 UTC strings order like the instants they name
-    sortDescFirst: true,
-    cell: (c) => (
-      <time dateTime={c.getValue()} title={c.getValue()}>
-        {formatTimestamp(c.getValue())}
-      </time>
-    ),
-  }),
+  helper.accessor('startedAt', { id: 'started', header: 'Started', ...instantColumn }),
   helper.accessor('profileName', { id: 'profile', header: 'Profile', sortFn: 'text', filterFn: 'equals' }),
   helper.accessor((b) => b.label ?? '', { id: 'label', header: 'Label', sortFn: 'text' }),
   helper.accessor('status', { id: 'status', header: 'Status', sortFn: 'text', filterFn: 'equals', cell: (c) => <StatusBadge status={c.getValue()} /> }),

@@ -2,6 +2,7 @@ import type { Backup } from '../../../shared/backup-model'
 import type { Profile } from '../../../shared/model'
 import { profileLocation } from '../../lib/labels'
 import { describedBy, Field } from '../Field'
+import { ProfileOptions } from '../ProfileOptions'
 import { TagBadge } from '../TagBadge'
 import { BackupTables } from './BackupTables'
 import { defaultDatabase, type Content, type DraftErrors, type RestoreDraft } from './draft'
@@ -39,15 +40,7 @@ export function RestoreForm({ backup, targets, draft, errors, disabled, onChange
               onChange({ targetProfileId: e.target.value, database: p ? defaultDatabase(p) : '', createDatabase: false })
             }}
           >
-            <option value="" disabled>
-              Choose a target…
-            </option>
-            {targets.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-                {p.tag ? ` [${p.tag}]` : ''}
-              </option>
-            ))}
+            <ProfileOptions profiles={targets} prompt="Choose a target…" />
           </select>
         </Field>
         <Field

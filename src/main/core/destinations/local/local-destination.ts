@@ -1,6 +1,8 @@
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { Writable, type Readable } from 'node:stream'
+import { randomBytes } from 'node:crypto'
+import { Readable, Writable } from 'node:stream'
+import type { DestinationTestResult } from '../../../../shared/destination-model'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../../../shared/errors'
 import { abortReason, destroyOnAbort } from '../../pipeline/abort'
@@ -110,6 +112,20 @@ export class LocalDestination implements Destination {
       await rm(this.partialPath(fileName), { force: true })
     } catch (e) {
       throw destinationError(e, 'delete from', this.dir)
+    }
+  }
+
+  async test(): Promise<DestinationTestResult> {
+    const started = Date.now()
+    const probe = `lifeboat-write-test-${randomBytes(4).toString('hex')}.tmp`
+    try {
+      await this.ensureDir()
+      await this.put(probe, Readable.from(['lifeboat write test\n']), new AbortController().signal)
+      await this.delete(probe)
+      return { ok: true, message: `can write to ${this.dir}`, latencyMs: Date.now() - started, hostKey: null }
+    } catch (e) {
+      await this.delete(probe).catch(() => {})
+      return { ok: false, message: e instanceof Error ? e.message : String(e), latencyMs: Date.now() - started, hostKey: null }
     }
   }
 
