@@ -4,6 +4,7 @@ import {
   appInfoSchema,
   connectionTestResultSchema,
   passwordSchema,
+  sshSecretSchema,
   profileInputSchema,
   profileSchema,
 } from './model'
@@ -37,7 +38,7 @@ export const contract = {
   'profiles.list': { input: none, output: z.array(profileSchema) },
   'profiles.get': { input: idInput, output: profileSchema },
   'profiles.create': {
-    input: z.object({ profile: profileInputSchema, password: passwordSchema.optional() }).strict(),
+    input: z.object({ profile: profileInputSchema, password: passwordSchema.optional(), sshSecret: sshSecretSchema.optional(), jumpSecret: sshSecretSchema.optional() }).strict(),
     output: profileSchema,
   },
   'profiles.update': {
@@ -47,6 +48,9 @@ export const contract = {
         profile: profileInputSchema,
         /** undefined keeps the saved password, null removes it, a string replaces it. */
         password: passwordSchema.nullable().optional(),
+        /** Same rule for the SSH host's and the jump host's password or key passphrase. */
+        sshSecret: sshSecretSchema.nullable().optional(),
+        jumpSecret: sshSecretSchema.nullable().optional(),
       })
       .strict(),
     output: profileSchema,
@@ -60,7 +64,13 @@ export const contract = {
     input: z.union([
       idInput,
       z
-        .object({ id: z.string().min(1).optional(), profile: profileInputSchema, password: passwordSchema.optional() })
+        .object({
+          id: z.string().min(1).optional(),
+          profile: profileInputSchema,
+          password: passwordSchema.optional(),
+          sshSecret: sshSecretSchema.optional(),
+          jumpSecret: sshSecretSchema.optional(),
+        })
         .strict(),
     ]),
     output: connectionTestResultSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isAbsolutePath, profileNameSchema } from './model'
+import { sshFingerprintSchema } from './ssh-model'
 
 /** Where backups are stored: the built-in local folder, more folders, S3 (and compatibles), Azure Blob, SFTP. */
 
@@ -43,7 +44,7 @@ export const azureConfigSchema = z
   })
   .strict()
 
-export const sshFingerprintSchema = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'expected a host key fingerprint as ssh-keygen -lf prints it (SHA256:…)')
+export { sshFingerprintSchema }
 
 export const sftpConfigSchema = z
   .object({

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'INTEGRITY', // a stored file does not match its recorded SHA-256
   'CANCELLED', // stopped by the user
   'RESTORE_FAILED', // the restore tool failed; message = its stderr tail
+  'HOST_KEY_UNKNOWN', // an SSH server whose key is neither pinned nor in known_hosts: show the fingerprint, let the user accept it
+  'HOST_KEY_CHANGED', // an SSH server's key differs from the trusted one: refused, both fingerprints in the message
   'INTERNAL',
 ] as const
 

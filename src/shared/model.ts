@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import type { ORIGINS } from './activity-model'
 import { errorInfoSchema } from './errors'
+import { isAbsolutePath } from './paths'
+import { HOPS, hostKeyCheckSchema, sshSettingsSchema } from './ssh-model'
 
 /** Domain types shared by core, CLI, preload and renderer. Zod schemas are the source of truth. */
 
@@ -20,8 +22,7 @@ export type Tag = (typeof TAGS)[number]
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
 const noControlChars = (s: string) => !CONTROL_CHARS.test(s)
 const utf8Length = (s: string) => new TextEncoder().encode(s).length
-/** Absolute on POSIX (/x) or Windows (C:\x, \\server\share). */
-export const isAbsolutePath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\')
+export { isAbsolutePath }
 
 export const profileNameSchema = z
   .string()
@@ -74,6 +75,8 @@ const serverFields = {
   user: userSchema,
   /** Directory holding pg_dump/mariadb-dump to prefer over the ones found on the system. */
   clientBinDir: absolutePathSchema('the client tools directory').nullable().default(null),
+  /** Reach the server through SSH: a tunnel, or the dump tool run on the SSH host (null = direct). */
+  ssh: sshSettingsSchema.nullable().optional(),
 }
 
 export const postgresProfileInput = z.object({
@@ -107,6 +110,9 @@ export type ProfileConfig = z.output<typeof profileInputSchema>
 const profileMeta = {
   id: z.string(),
   hasPassword: z.boolean(),
+  /** A saved SSH password or key passphrase for the SSH host / the jump host (never the value). */
+  hasSshSecret: z.boolean().default(false),
+  hasJumpSecret: z.boolean().default(false),
   createdAt: z.string(),
   updatedAt: z.string(),
 }
@@ -120,6 +126,8 @@ export type ServerProfile = Extract<Profile, { engine: 'postgres' | 'mysql' }>
 
 /** Secrets are write-only: they go in, never come back out. */
 export const passwordSchema = z.string().min(1, 'the password must not be empty').max(4096, 'at most 4096 characters')
+/** The SSH password or key passphrase of a hop (per the hop's auth method). */
+export const sshSecretSchema = z.string().min(1, 'the SSH password or passphrase must not be empty').max(4096, 'at most 4096 characters')
 
 export const connectionTestResultSchema = z.object({
   ok: z.boolean(),
@@ -131,6 +139,8 @@ export const connectionTestResultSchema = z.object({
   durationMs: z.number(),
   error: errorInfoSchema.nullable(),
   warnings: z.array(z.string()),
+  /** Through SSH: the host keys seen on the way, and which hop failed (null: none did). Absent for direct connections. */
+  ssh: z.object({ hostKeys: z.array(hostKeyCheckSchema), failedHop: z.enum(HOPS).nullable() }).optional(),
 })
 export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>
 

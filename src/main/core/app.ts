@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type { Handlers } from '../../shared/contract'
 import type { Origin } from '../../shared/model'
 import { probeConnection } from './engines'
+import { sshAwareProbe } from './transport/ssh-engine'
 import { DEFAULT_PROBE_TIMEOUT_MS, type ConnectionProbe, type ProbeOptions } from './engines/probe'
 import { createEventBus, type EventBus } from './events/event-bus'
 import { AppError } from '../../shared/errors'
@@ -94,7 +95,7 @@ export function createApp(options: AppOptions): LifeboatCore {
     secrets,
     events,
     logger,
-    probe: options.probe ?? probeConnection,
+    probe: sshAwareProbe(options.probe ?? probeConnection),
     probeOptions: { timeoutMs: DEFAULT_PROBE_TIMEOUT_MS, ...options.probeOptions },
     origin: options.origin,
   })

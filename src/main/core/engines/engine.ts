@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream'
 import type { BackupFormat, TableInfo } from '../../../shared/backup-model'
 import type { Engine as EngineName, ProfileConfig } from '../../../shared/model'
 import type { ProbeOptions } from './probe'
+import type { ToolHost } from './tool-host'
 
 export interface DumpRequest {
   profile: ProfileConfig
@@ -18,7 +19,15 @@ export interface DumpRequest {
   tempDir: string
   signal: AbortSignal
   /** Tool search settings, as for the connection probe. */
-  tools?: Pick<ProbeOptions, 'extraToolDirs' | 'toolPath' | 'searchWellKnownDirs'>
+  tools?: Pick<ProbeOptions, 'extraToolDirs' | 'toolPath' | 'searchWellKnownDirs' | 'toolHost'>
+  /** Where the tool runs; default this machine (credential files in tempDir). */
+  host?: ToolHost
+  /**
+   * The profile the dump tool connects with, when it differs from the one for queries: in exec mode
+   * the tool runs on the SSH host and reaches the server at the profile's own host and port, while
+   * queries from here go through the tunnel.
+   */
+  toolProfile?: ProfileConfig
 }
 
 export interface DumpInfo {

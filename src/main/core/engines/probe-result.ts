@@ -36,5 +36,7 @@ export function toolSearch(clientBinDir: string | null, options: ProbeOptions): 
     ...(options.toolPath !== undefined ? { pathEnv: options.toolPath } : {}),
     wellKnownDirs: options.searchWellKnownDirs ?? true,
     signal: options.signal,
+    ...(options.toolHost?.discover ? { discover: options.toolHost.discover } : {}),
+    ...(options.toolHost?.platform ? { platform: options.toolHost.platform } : {}),
   }
 }

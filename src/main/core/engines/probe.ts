@@ -1,3 +1,5 @@
+import type { ToolHost } from './tool-host'
+import type { SshSecrets } from '../transport/ssh'
 import type { ConnectionTestResult, ProfileConfig } from '../../../shared/model'
 
 export interface ProbeOptions {
@@ -10,6 +12,10 @@ export interface ProbeOptions {
   toolPath?: string
   /** Also search the usual install locations for client tools (default true). */
   searchWellKnownDirs?: boolean
+  /** Find the tools on another host (the SSH host in exec mode), for that host's platform. */
+  toolHost?: Pick<ToolHost, 'discover' | 'platform'>
+  /** The SSH hops' password or key passphrase, for profiles that connect through SSH. */
+  sshSecrets?: SshSecrets
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000

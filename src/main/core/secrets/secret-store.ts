@@ -12,3 +12,5 @@ export interface SecretStore {
 }
 
 export const profilePasswordRef = (profileId: string) => `profile/${profileId}/password`
+/** The SSH password or key passphrase of a profile's SSH host (`ssh`) or jump host (`jump`). */
+export const profileSshSecretRef = (profileId: string, hop: 'ssh' | 'jump') => `profile/${profileId}/${hop}-secret`

@@ -10,7 +10,6 @@ import { AppError, validationError } from '../../../shared/errors'
 import type { Origin, Profile } from '../../../shared/model'
 import type { DestinationRegistry } from '../destinations/registry'
 import type { DumpRequest } from '../engines/engine'
-import { engineFor } from '../engines/registry'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../logging/logger'
 import { registerSecret } from '../logging/redact'
@@ -67,7 +66,7 @@ export class BackupService {
     const parsed = backupOptionsSchema.safeParse(request.options ?? {})
     if (!parsed.success) throw validationError(parsed.error, 'options')
     const options = parsed.data
-    const engine = engineFor(profile.engine)
+    const engine = this.deps.profiles.engine(profile)
     // A .sqlite snapshot is the whole file; a partial SQLite backup has to be SQL.
     const partial = options.schemaOnly || options.dataOnly || options.tables !== undefined
     const format = options.format ?? (profile.engine === 'sqlite' && partial ? 'plain' : engine.defaultFormat)
@@ -107,7 +106,7 @@ export class BackupService {
   recordStartFailure(req: { profile: Profile; jobId: string; options: BackupOptionsInput; error: string; origin: Origin }): Backup {
     const id = randomUUID()
     const at = new Date()
-    const engine = engineFor(req.profile.engine)
+    const engine = this.deps.profiles.engine(req.profile)
     const format = req.options.format ?? engine.defaultFormat
     const compression = req.options.compression ?? 'zstd'
     const fileName = backupFileName({ startedAt: at, id, format, compression, encrypted: Boolean(req.options.encryption) })
@@ -161,7 +160,7 @@ export class BackupService {
   }
 
   private async liveTables(profile: Profile, signal: AbortSignal = new AbortController().signal): Promise<TableInfo[]> {
-    return engineFor(profile.engine).listTables(profile, await this.deps.profiles.password(profile.id), signal)
+    return this.deps.profiles.engine(profile).listTables(profile, await this.deps.profiles.password(profile.id), signal)
   }
 
   /**

@@ -3,7 +3,6 @@ import { AppError } from '../../../shared/errors'
 import type { Job, JobDefinition, JobSecrets, Schedule, SchedulePreview } from '../../../shared/job-model'
 import type { Origin } from '../../../shared/model'
 import type { DestinationRegistry } from '../destinations/registry'
-import { engineFor } from '../engines/registry'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../logging/logger'
 import { registerSecret } from '../logging/redact'
@@ -160,7 +159,7 @@ export class JobService {
     } catch (e) {
       throw new AppError('VALIDATION', `destinations: ${e instanceof Error ? e.message : String(e)}`, 'destinations')
     }
-    const engine = engineFor(profile.engine)
+    const engine = this.deps.profiles.engine(profile)
     if (def.options.format && !engine.formats.includes(def.options.format)) {
       throw new AppError('VALIDATION', `options.format: ${profile.engine} backups can be ${engine.formats.join(' or ')}, not ${def.options.format}`, 'options.format')
     }

@@ -3,11 +3,14 @@ import { AppError } from '../../../shared/errors'
 import type { ChannelParsedInput } from '../../../shared/contract'
 import type { ConnectionTestResult, Origin, Profile, ProfileConfig } from '../../../shared/model'
 import type { ConnectionProbe, ProbeOptions } from '../engines/probe'
+import { engineFor, type Engine } from '../engines/registry'
+import { sshAwareEngine } from '../transport/ssh-engine'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../logging/logger'
 import type { ActivityRepo } from '../store/activity-repo'
-import type { ProfilesRepo, StoredProfile } from '../store/profiles-repo'
-import { profilePasswordRef, type SecretStore } from '../secrets/secret-store'
+import type { ProfileSecretRefs, ProfilesRepo, StoredProfile } from '../store/profiles-repo'
+import type { ConnectionSecrets } from '../transport/connection-secrets'
+import { profilePasswordRef, profileSshSecretRef, type SecretStore } from '../secrets/secret-store'
 
 export interface ProfileServiceDeps {
   repo: ProfilesRepo
@@ -20,6 +23,16 @@ export interface ProfileServiceDeps {
   origin: Origin
   /** Names of the jobs that back up or test-restore into a profile (removal is refused while any do). */
   jobsUsing?: (profileId: string) => string[]
+}
+
+type SecretInputs = { password?: string | null; sshSecret?: string | null; jumpSecret?: string | null }
+const SLOTS = ['password', 'ssh', 'jump'] as const
+const SLOT_INPUT = { password: 'password', ssh: 'sshSecret', jump: 'jumpSecret' } as const
+
+function assertSshSecretsAllowed(config: ProfileConfig, input: SecretInputs): void {
+  const ssh = config.engine === 'sqlite' ? null : config.ssh
+  if (typeof input.sshSecret === 'string' && !ssh) throw new AppError('VALIDATION', 'sshSecret: this profile does not connect through SSH', 'sshSecret')
+  if (typeof input.jumpSecret === 'string' && !ssh?.jump) throw new AppError('VALIDATION', 'jumpSecret: this profile has no jump host', 'jumpSecret')
 }
 
 function assertPasswordAllowed(config: ProfileConfig, password: string | null | undefined): void {
@@ -48,40 +61,36 @@ export class ProfileService {
   }
 
   async create(input: ChannelParsedInput<'profiles.create'>): Promise<Profile> {
-    const { profile: config, password } = input
-    assertPasswordAllowed(config, password)
+    const { profile: config } = input
+    assertPasswordAllowed(config, input.password)
+    assertSshSecretsAllowed(config, input)
     this.assertNameFree(config.name)
     const id = randomUUID()
-    const ref = password === undefined ? null : profilePasswordRef(id)
-    if (ref !== null && password !== undefined) await this.deps.secrets.set(ref, password)
+    const none: ProfileSecretRefs = { password: null, ssh: null, jump: null }
+    const refs = await this.saveSecrets(id, none, input, config)
     let created: StoredProfile
     try {
-      created = this.deps.repo.insert(config, ref, id)
+      created = this.deps.repo.insert(config, refs, id)
     } catch (e) {
-      if (ref !== null) await this.deps.secrets.delete(ref)
+      for (const ref of Object.values(refs)) if (ref !== null) await this.deps.secrets.delete(ref)
       throw e
     }
-    this.changed('profile.create', config.name, { engine: config.engine, passwordSaved: ref !== null })
+    this.changed('profile.create', config.name, { engine: config.engine, passwordSaved: refs.password !== null, ssh: config.engine === 'sqlite' ? null : (config.ssh?.mode ?? null) })
     return created.profile
   }
 
   async update(input: ChannelParsedInput<'profiles.update'>): Promise<Profile> {
-    const { id, profile: config, password } = input
+    const { id, profile: config } = input
     const existing = this.stored(id)
-    assertPasswordAllowed(config, password)
+    assertPasswordAllowed(config, input.password)
+    assertSshSecretsAllowed(config, input)
     this.assertNameFree(config.name, id)
-    // A profile switched to SQLite has no use for a password; drop it rather than keep a stray secret.
-    const clear = password === null || (config.engine === 'sqlite' && existing.passwordRef !== null)
-    let ref = existing.passwordRef
-    if (typeof password === 'string') {
-      ref = profilePasswordRef(id)
-      await this.deps.secrets.set(ref, password)
-    }
-    if (clear) ref = null
-    const updated = this.deps.repo.update(id, config, ref)
-    if (clear && existing.passwordRef !== null) await this.deps.secrets.delete(existing.passwordRef)
-    const passwordChange = typeof password === 'string' ? 'replaced' : clear ? 'removed' : 'kept'
-    this.changed('profile.update', config.name, { previousName: existing.profile.name, password: passwordChange })
+    const before: ProfileSecretRefs = { password: existing.passwordRef, ssh: existing.sshSecretRef, jump: existing.jumpSecretRef }
+    const refs = await this.saveSecrets(id, before, input, config)
+    const updated = this.deps.repo.update(id, config, refs)
+    for (const slot of SLOTS) if (before[slot] !== null && refs[slot] === null) await this.deps.secrets.delete(before[slot])
+    const change = (slot: keyof ProfileSecretRefs) => (typeof input[SLOT_INPUT[slot]] === 'string' ? 'replaced' : before[slot] !== null && refs[slot] === null ? 'removed' : 'kept')
+    this.changed('profile.update', config.name, { previousName: existing.profile.name, password: change('password'), sshSecret: change('ssh'), jumpSecret: change('jump') })
     return updated.profile
   }
 
@@ -92,32 +101,76 @@ export class ProfileService {
       throw new AppError('CONFLICT', `profile "${existing.profile.name}" is used by the job${jobs.length > 1 ? 's' : ''} ${jobs.map((j) => `"${j}"`).join(', ')}; remove or change ${jobs.length > 1 ? 'them' : 'it'} first`, 'id')
     }
     this.deps.repo.remove(id)
-    if (existing.passwordRef !== null) await this.deps.secrets.delete(existing.passwordRef)
+    for (const ref of [existing.passwordRef, existing.sshSecretRef, existing.jumpSecretRef]) if (ref !== null) await this.deps.secrets.delete(ref)
     this.changed('profile.remove', existing.profile.name, { engine: existing.profile.engine })
+  }
+
+  /**
+   * Writes the secrets given as strings; null (or a profile that no longer needs one: SQLite, no SSH,
+   * no jump host) drops it; undefined keeps it. Returns the references to store.
+   */
+  private async saveSecrets(id: string, before: ProfileSecretRefs, input: SecretInputs, config: ProfileConfig): Promise<ProfileSecretRefs> {
+    const needed: Record<keyof ProfileSecretRefs, boolean> = {
+      password: config.engine !== 'sqlite',
+      ssh: config.engine !== 'sqlite' && !!config.ssh,
+      jump: config.engine !== 'sqlite' && !!config.ssh?.jump,
+    }
+    const refs = { ...before }
+    for (const slot of SLOTS) {
+      const value = input[SLOT_INPUT[slot]]
+      if (typeof value === 'string') {
+        refs[slot] = slot === 'password' ? profilePasswordRef(id) : profileSshSecretRef(id, slot)
+        await this.deps.secrets.set(refs[slot], value)
+      } else if (value === null || !needed[slot]) refs[slot] = null
+    }
+    return refs
   }
 
   async test(input: ChannelParsedInput<'profiles.test'>): Promise<ConnectionTestResult> {
     let config: ProfileConfig
-    let password: string | undefined
+    let secrets: ConnectionSecrets
     if ('profile' in input) {
       config = input.profile
-      password = input.password
-      assertPasswordAllowed(config, password)
-      if (password === undefined && input.id !== undefined) password = await this.savedPassword(this.stored(input.id))
+      assertPasswordAllowed(config, input.password)
+      const saved = input.id !== undefined ? await this.secretsOf(this.stored(input.id)) : { password: undefined }
+      // A draft of a saved profile falls back to what is saved for each secret left empty.
+      secrets = { password: input.password ?? saved.password, sshSecret: input.sshSecret ?? saved.sshSecret, jumpSecret: input.jumpSecret ?? saved.jumpSecret }
     } else {
       const stored = this.stored(input.id)
       config = stored.profile
-      password = await this.savedPassword(stored)
+      secrets = await this.secretsOf(stored)
     }
-    const result = await this.deps.probe(config, password, this.deps.probeOptions)
+    const result = await this.deps.probe(config, secrets.password, { ...this.deps.probeOptions, sshSecrets: secrets })
     this.deps.logger.info('connection test', {
       profile: config.name,
       ok: result.ok,
       server: result.server?.version,
       tool: result.tool?.path,
       error: result.error?.code,
+      failedHop: result.ssh?.failedHop,
     })
     return result
+  }
+
+  /**
+   * The engine for a saved profile: through SSH (tunnel or exec) when the profile says so, with its
+   * saved SSH secrets; straight to the server otherwise.
+   */
+  engine(profile: Pick<Profile, 'id' | 'engine'>): Engine {
+    return sshAwareEngine(engineFor(profile.engine), async () => {
+      const { sshSecret, jumpSecret } = await this.secrets(profile.id)
+      return { sshSecret, jumpSecret }
+    })
+  }
+
+  /** Every saved secret of a profile, for the engines and the SSH connection. */
+  async secrets(id: string): Promise<ConnectionSecrets> {
+    return this.secretsOf(this.stored(id))
+  }
+
+  private async secretsOf(stored: StoredProfile): Promise<ConnectionSecrets> {
+    const get = (ref: string | null) => (ref === null ? undefined : this.deps.secrets.get(ref))
+    return { password: await get(stored.passwordRef), sshSecret: await get(stored.sshSecretRef), jumpSecret: await get(stored.jumpSecretRef) }
   }
 
   /** The saved password of a profile, for the engines; undefined when none is saved. */

@@ -13,7 +13,6 @@ import type { Destination } from '../destinations/destination'
 import type { DestinationRegistry } from '../destinations/registry'
 import { readableCopy } from './stored-copy'
 import type { DumpRequest } from '../engines/engine'
-import { engineFor } from '../engines/registry'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../logging/logger'
 import { redact, registerSecret } from '../logging/redact'
@@ -81,7 +80,7 @@ export class RestoreService {
   /** The dry run: what would happen and the exact commands; changes nothing. */
   async plan(input: PlanInput): Promise<RestorePlan> {
     const r = await this.resolve(input)
-    const engine = engineFor(r.target.engine)
+    const engine = this.deps.profiles.engine(r.target)
     const commands = await engine.restoreCommands({ ...this.restoreRequestBase(r), password: r.password })
     const steps = [
       `Verify ${r.backup.fileName} against its SHA-256 ${r.backup.sha256}`,
@@ -139,7 +138,7 @@ export class RestoreService {
   private async run(id: string, r: Resolved, controller: AbortController, origin: Origin): Promise<RestoreResult> {
     const signal = controller.signal
     const startedAt = Date.now()
-    const engine = engineFor(r.target.engine)
+    const engine = this.deps.profiles.engine(r.target)
     const tempDir = join(this.deps.tempRoot, `restore-${id}`)
     const progress = (phase: RestoreProgress['phase'], bytes = 0, totalBytes: number | null = null) =>
       this.deps.events.emit({ type: 'restore.progress', progress: { restoreId: id, phase, bytes, totalBytes, elapsedMs: Date.now() - startedAt } })
@@ -203,7 +202,7 @@ export class RestoreService {
   /** Stored file -> decrypt -> decompress -> the engine's restore tool, with backpressure. */
   private async stream(r: Resolved, backup: Backup, destination: Destination, decrypt: Decrypt | undefined, tempDir: string, signal: AbortSignal, onBytes: (n: number) => void): Promise<void> {
     await mkdir(tempDir, { recursive: true, mode: 0o700 })
-    const engine = engineFor(r.target.engine)
+    const engine = this.deps.profiles.engine(r.target)
     const running = await engine.startRestore({ ...this.restoreRequestBase(r), format: backup.format, password: r.password, tempDir, signal })
     try {
       let bytes = 0
@@ -272,7 +271,7 @@ export class RestoreService {
       if (missing.length) throw new AppError('VALIDATION', `options.tables: not in the backup: ${missing.map((t) => JSON.stringify(t)).join(', ')}`, 'options.tables')
     }
     const password = await this.deps.profiles.password(target.id)
-    const engine = engineFor(target.engine)
+    const engine = this.deps.profiles.engine(target)
     const exists = await engine.databaseExists(target, password, database, new AbortController().signal)
     if (options.createDatabase && exists && target.engine !== 'sqlite') {
       throw new AppError('CONFLICT', `database: ${JSON.stringify(database)} already exists on ${target.name}; leave out "create database" to restore into it`, 'database')

@@ -11,13 +11,24 @@ interface ProfileRow {
   tag: string | null
   config: string
   password_ref: string | null
+  ssh_secret_ref: string | null
+  jump_secret_ref: string | null
   created_at: string
   updated_at: string
+}
+
+/** Secret store references of a profile's secrets; null = none saved. */
+export interface ProfileSecretRefs {
+  password: string | null
+  ssh: string | null
+  jump: string | null
 }
 
 export interface StoredProfile {
   profile: Profile
   passwordRef: string | null
+  sshSecretRef: string | null
+  jumpSecretRef: string | null
 }
 
 /** name, engine and tag have columns (unique, indexed, checked); the rest is engine-specific JSON. */
@@ -32,9 +43,24 @@ function toStored(row: ProfileRow): StoredProfile {
     throw new AppError('INTERNAL', `profile "${row.name}" in the store is damaged: ${z.prettifyError(parsed.error)}`)
   }
   return {
-    profile: { ...parsed.data, id: row.id, hasPassword: row.password_ref !== null, createdAt: row.created_at, updatedAt: row.updated_at },
+    profile: {
+      ...parsed.data,
+      id: row.id,
+      hasPassword: row.password_ref !== null,
+      hasSshSecret: row.ssh_secret_ref !== null,
+      hasJumpSecret: row.jump_secret_ref !== null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    },
     passwordRef: row.password_ref,
+    sshSecretRef: row.ssh_secret_ref,
+    jumpSecretRef: row.jump_secret_ref,
   }
+}
+
+/** A bare string is the password's reference (profiles without SSH secrets). */
+function secretRefs(refs: string | null | ProfileSecretRefs): ProfileSecretRefs {
+  return refs === null || typeof refs === 'string' ? { password: refs, ssh: null, jump: null } : refs
 }
 
 export class ProfilesRepo {
@@ -55,23 +81,24 @@ export class ProfilesRepo {
     return row && toStored(row)
   }
 
-  insert(config: ProfileConfig, passwordRef: string | null, id: string = randomUUID(), now = new Date()): StoredProfile {
+  insert(config: ProfileConfig, refs: string | null | ProfileSecretRefs, id: string = randomUUID(), now = new Date()): StoredProfile {
     const { name, engine, tag, rest } = split(config)
+    const r = secretRefs(refs)
     const at = now.toISOString()
     this.db
       .prepare(
-        `INSERT INTO profiles (id, name, engine, tag, config, password_ref, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO profiles (id, name, engine, tag, config, password_ref, ssh_secret_ref, jump_secret_ref, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, name, engine, tag, rest, passwordRef, at, at)
+      .run(id, name, engine, tag, rest, r.password, r.ssh, r.jump, at, at)
     return this.get(id)!
   }
 
-  update(id: string, config: ProfileConfig, passwordRef: string | null, now = new Date()): StoredProfile {
+  update(id: string, config: ProfileConfig, refs: ProfileSecretRefs, now = new Date()): StoredProfile {
     const { name, engine, tag, rest } = split(config)
     this.db
-      .prepare('UPDATE profiles SET name = ?, engine = ?, tag = ?, config = ?, password_ref = ?, updated_at = ? WHERE id = ?')
-      .run(name, engine, tag, rest, passwordRef, now.toISOString(), id)
+      .prepare('UPDATE profiles SET name = ?, engine = ?, tag = ?, config = ?, password_ref = ?, ssh_secret_ref = ?, jump_secret_ref = ?, updated_at = ? WHERE id = ?')
+      .run(name, engine, tag, rest, refs.password, refs.ssh, refs.jump, now.toISOString(), id)
     return this.get(id)!
   }
 

@@ -1,7 +1,8 @@
 import { AppError } from '../../../../shared/errors'
 import type { ProfileConfig } from '../../../../shared/model'
 import { isAbsolutePath } from '../../../../shared/model'
-import { once, removeFiles, runTool, toolDump, writePrivateFile } from '../child-process'
+import { once, toolDump } from '../child-process'
+import { localToolHost } from '../tool-host'
 import type { DumpRequest, RunningDump } from '../engine'
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../probe'
 import { probeMysql } from './probe'
@@ -28,13 +29,14 @@ export async function startMysqlDump(request: DumpRequest): Promise<RunningDump>
   const tables = selectMysqlTables(all, request.tables)
   signal.throwIfAborted()
 
+  const host = request.host ?? localToolHost(request.tempDir)
   const files: string[] = []
-  const cleanup = once(() => removeFiles(files))
+  const cleanup = once(() => host.removeFiles(files))
   try {
-    const cnf = await writePrivateFile(request.tempDir, 'my.cnf', mysqlOptionFile(profile, request.password))
+    const cnf = await host.writePrivateFile('my.cnf', mysqlOptionFile(request.toolProfile?.engine === 'mysql' ? request.toolProfile : profile, request.password))
     files.push(cnf)
     const oracleTool = !/mariadb/i.test(probe.tool.version)
-    const tool = runTool({
+    const tool = host.run({
       name: probe.tool.name,
       file: probe.tool.path,
       args: mysqlDumpArgs(cnf, profile.database, request, request.tables === null ? null : tables, {

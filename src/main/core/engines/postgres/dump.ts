@@ -1,6 +1,7 @@
 import { AppError } from '../../../../shared/errors'
 import type { ProfileConfig } from '../../../../shared/model'
-import { once, removeFiles, runTool, toolDump, writePrivateFile } from '../child-process'
+import { once, toolDump } from '../child-process'
+import { localToolHost } from '../tool-host'
 import type { DumpRequest, RunningDump } from '../engine'
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../probe'
 import { probePostgres } from './probe'
@@ -28,21 +29,22 @@ export async function startPostgresDump(request: DumpRequest): Promise<RunningDu
   const tables = selectPgTables(all, request.tables)
   signal.throwIfAborted()
 
+  const host = request.host ?? localToolHost(request.tempDir)
   const files: string[] = []
-  const cleanup = once(() => removeFiles(files))
+  const cleanup = once(() => host.removeFiles(files))
   try {
     const env: Record<string, string> = {}
     if (request.password !== undefined) {
-      const passfile = await writePrivateFile(request.tempDir, 'pgpass', pgpassLine(profile.user, request.password))
+      const passfile = await host.writePrivateFile('pgpass', pgpassLine(profile.user, request.password))
       files.push(passfile)
       env.PGPASSFILE = passfile
     }
     // Bounds the connect like the probe; pg_dump otherwise waits as long as the OS does.
     env.PGCONNECT_TIMEOUT = String(Math.ceil(DEFAULT_PROBE_TIMEOUT_MS / 1000))
-    const tool = runTool({
+    const tool = host.run({
       name: 'pg_dump',
       file: probe.tool.path,
-      args: pgDumpArgs(profile, request, request.tables === null ? null : tables),
+      args: pgDumpArgs(toolProfileOf(request, profile), request, request.tables === null ? null : tables),
       env,
       // Also the escaped form written to the password file, should a tool ever echo a line of it.
       secrets: [request.password, request.password && pgpassField(request.password)],
@@ -64,6 +66,12 @@ export async function startPostgresDump(request: DumpRequest): Promise<RunningDu
     await cleanup()
     throw err
   }
+}
+
+/** The tool connects as the request says (exec mode: the host and port as the SSH host sees them). */
+function toolProfileOf(request: DumpRequest, profile: PostgresProfile): PostgresProfile {
+  const tp = request.toolProfile
+  return tp?.engine === 'postgres' ? tp : profile
 }
 
 /**

@@ -16,6 +16,8 @@ export interface ToolSearchOptions {
   /** Bound for each `--version` run. */
   timeoutMs?: number
   signal?: AbortSignal
+  /** Searches somewhere else than this machine's file system (the SSH host in exec mode). */
+  discover?: (names: readonly string[], wellKnown: readonly string[], options: ToolSearchOptions) => Promise<Discovery>
 }
 
 export type ToolSource = 'clientBinDir' | 'extra' | 'PATH' | 'system'
@@ -67,6 +69,7 @@ export async function discoverTools(
   wellKnown: readonly string[],
   options: ToolSearchOptions,
 ): Promise<Discovery> {
+  if (options.discover) return options.discover(names, wellKnown, options)
   const platform = options.platform ?? process.platform
   const p = pathFor(platform)
   const dirs: SearchDir[] = []
