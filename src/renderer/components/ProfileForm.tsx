@@ -1,28 +1,34 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { ENGINE_LABELS, ENGINES, TAGS, type Engine, type Profile } from '../../shared/model'
+import type { HostKeyCheck } from '../../shared/ssh-model'
 import { api } from '../api'
 import { useConnectionTest } from '../hooks/useConnectionTest'
 import {
   draftFromProfile,
   draftToInput,
   emptyDraft,
-  passwordForCreate,
-  passwordForUpdate,
+  secretsForCreate,
+  secretsForUpdate,
   serverFieldError,
+  testInput,
   validateDraft,
   withEngine,
   type FieldErrors,
   type ProfileDraft,
 } from '../lib/profile-draft'
 import { ERROR_LABELS } from '../lib/labels'
+import { hopKeyOf, SSH_ERROR_KEYS, withPinnedKey, type HopDraft, type HopKey, type SshDraft, type SshErrorKey } from '../lib/ssh-draft'
+import { hostKeyToTrust, sshRoute } from '../lib/ssh-test'
 import { describedBy, Field } from './Field'
 import { FormActions } from './FormActions'
 import { FormError } from './FormError'
 import { Options } from './Options'
+import { HostKeyDialog } from './profiles/HostKeyDialog'
+import { SshFields } from './profiles/SshFields'
 import { TestResult } from './TestResult'
 
-const FORM_FIELDS: readonly (keyof ProfileDraft)[] = [
-  'engine', 'name', 'tag', 'host', 'port', 'user', 'password', 'database', 'clientBinDir', 'file',
+const FORM_FIELDS: readonly (keyof FieldErrors)[] = [
+  'engine', 'name', 'tag', 'host', 'port', 'user', 'password', 'database', 'clientBinDir', 'file', ...SSH_ERROR_KEYS,
 ]
 const TOOLS: Record<Exclude<Engine, 'sqlite'>, { hint: string; example: string }> = {
   postgres: {
@@ -57,12 +63,17 @@ export function ProfileForm({ profile, onSaved, onCancel }: ProfileFormProps) {
   const [attempted, setAttempted] = useState(false)
   const [serverErrors, setServerErrors] = useState<FieldErrors>({})
   const [saving, setSaving] = useState(false)
+  /** The test result whose host key offer the user declined (Cancel): not offered again. */
+  const [declined, setDeclined] = useState<unknown>(null)
   const test = useConnectionTest()
   const clientErrors = useMemo(() => (attempted ? validateDraft(draft) : {}), [attempted, draft])
   const errorOf = (field: keyof FieldErrors) => serverErrors[field] ?? clientErrors[field]
   const isServer = draft.engine !== 'sqlite'
   const tools = draft.engine === 'mysql' ? TOOLS.mysql : TOOLS.postgres
   const keepsSavedPassword = profile !== null && profile.hasPassword
+  // A host key the last test stopped at, to offer for trust, unless the user declined it.
+  const testResult = test.state.status === 'done' ? test.state.result : null
+  const offered = testResult?.ok && testResult !== declined ? hostKeyToTrust(testResult.value) : null
 
   function update<K extends keyof ProfileDraft>(field: K, value: ProfileDraft[K]) {
     setDraft((d) => (field === 'engine' ? withEngine(d, value as Engine) : { ...d, [field]: value }))
@@ -70,10 +81,17 @@ export function ProfileForm({ profile, onSaved, onCancel }: ProfileFormProps) {
     test.reset() // a result for other settings would mislead
   }
 
+  function updateSsh(change: (ssh: SshDraft) => SshDraft, field?: SshErrorKey) {
+    setDraft((d) => ({ ...d, ssh: change(d.ssh) }))
+    setServerErrors((e) => (field ? without(e, field, '_') : without(e, '_')))
+    test.reset()
+  }
+  const updateHop = (hop: HopKey, patch: Partial<HopDraft>, field: SshErrorKey) => updateSsh((ssh) => ({ ...ssh, [hop]: { ...ssh[hop], ...patch } }), field)
+
   /** Marks the attempt (errors now show) and says whether the draft may be sent. */
-  function attempt(): boolean {
+  function attempt(d: ProfileDraft = draft): boolean {
     setAttempted(true)
-    return Object.keys(validateDraft(draft)).length === 0
+    return Object.keys(validateDraft(d)).length === 0
   }
 
   async function save(event: FormEvent) {
@@ -82,20 +100,25 @@ export function ProfileForm({ profile, onSaved, onCancel }: ProfileFormProps) {
     setSaving(true)
     const input = draftToInput(draft)
     const result = profile
-      ? await api.profiles.update({ id: profile.id, profile: input, password: passwordForUpdate(draft) })
-      : await api.profiles.create({ profile: input, password: passwordForCreate(draft) })
+      ? await api.profiles.update({ id: profile.id, profile: input, ...secretsForUpdate(draft) })
+      : await api.profiles.create({ profile: input, ...secretsForCreate(draft) })
     setSaving(false)
     if (result.ok) return onSaved(result.value)
     const { field, message } = serverFieldError(result.error, FORM_FIELDS)
     setServerErrors({ [field]: field === '_' ? `${ERROR_LABELS[result.error.code]}: ${message}` : message })
   }
 
-  function testDraft() {
-    if (!attempt()) return test.reset()
-    const password = draft.removePassword ? undefined : passwordForCreate(draft)
-    // With the id, an empty password field means "use the saved one", as on save.
-    const savedId = profile && !draft.removePassword ? { id: profile.id } : {}
-    test.run({ profile: draftToInput(draft), ...(password === undefined ? {} : { password }), ...savedId })
+  function testDraft(d: ProfileDraft = draft) {
+    if (!attempt(d)) return test.reset()
+    // With the id, an empty secret field means "use the saved one", as on save.
+    test.run(testInput(d, profile?.id ?? null))
+  }
+
+  /** Pins the key the user compared and trusted into the draft (saved with the profile), and tests again. */
+  function trust(check: HostKeyCheck) {
+    const next = { ...draft, ssh: withPinnedKey(draft.ssh, hopKeyOf(check.hop), check.fingerprint) }
+    setDraft(next)
+    testDraft(next)
   }
 
   const text = (field: 'name' | 'host' | 'port' | 'user' | 'database' | 'clientBinDir' | 'file', hasHint = false) => ({
@@ -127,8 +150,14 @@ export function ProfileForm({ profile, onSaved, onCancel }: ProfileFormProps) {
 
         {isServer ? (
           <>
-            <Field id="profile-host" name="host" label="Host" error={errorOf('host')}>
-              <input {...text('host')} autoComplete="off" spellCheck={false} />
+            <Field
+              id="profile-host"
+              name="host"
+              label="Host"
+              error={errorOf('host')}
+              hint={draft.ssh.enabled ? 'As seen from the SSH host: 127.0.0.1 for a server on the SSH host itself.' : undefined}
+            >
+              <input {...text('host', draft.ssh.enabled)} autoComplete="off" spellCheck={false} />
             </Field>
             <Field id="profile-port" name="port" label="Port" error={errorOf('port')}>
               <input {...text('port')} inputMode="numeric" autoComplete="off" />
@@ -188,10 +217,13 @@ export function ProfileForm({ profile, onSaved, onCancel }: ProfileFormProps) {
         )}
       </div>
 
-      <TestResult state={test.state} />
+      {isServer && <SshFields ssh={draft.ssh} errorOf={errorOf} update={(patch, field) => updateSsh((ssh) => ({ ...ssh, ...patch }), field)} updateHop={updateHop} />}
+
+      <TestResult state={test.state} route={isServer ? sshRoute(draftToInput(draft)) : null} />
+      {offered && <HostKeyDialog check={offered} onTrust={() => trust(offered)} onCancel={() => setDeclined(testResult)} />}
 
       <FormActions submitLabel={profile ? 'Save' : 'Create profile'} saving={saving} onCancel={onCancel}>
-        <button type="button" onClick={testDraft} disabled={test.state.status === 'running'}>
+        <button type="button" onClick={() => testDraft()} disabled={test.state.status === 'running'}>
           Test connection
         </button>
       </FormActions>

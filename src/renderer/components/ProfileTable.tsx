@@ -2,6 +2,7 @@ import type { Profile } from '../../shared/model'
 import { ENGINE_LABELS } from '../../shared/model'
 import { useConnectionTest } from '../hooks/useConnectionTest'
 import { profileLocation } from '../lib/labels'
+import { sshRoute, viaSsh } from '../lib/ssh-test'
 import { GridHead } from './GridHead'
 import { TagBadge } from './TagBadge'
 import { TestResult } from './TestResult'
@@ -15,12 +16,20 @@ interface RowActions {
 
 function ProfileRow({ profile, onEdit, onRemove }: { profile: Profile } & RowActions) {
   const test = useConnectionTest()
+  const via = viaSsh(profile)
   return (
     <>
       <tr data-testid={`profile-row-${profile.name}`}>
         <td className="name">{profile.name}</td>
         <td>{ENGINE_LABELS[profile.engine]}</td>
-        <td className="mono">{profileLocation(profile)}</td>
+        <td className="mono">
+          {profileLocation(profile)}
+          {via && (
+            <div className="via-ssh muted" data-testid="profile-ssh" title={profile.engine !== 'sqlite' && profile.ssh?.mode === 'exec' ? 'The dump runs on the SSH host' : 'Through an SSH tunnel'}>
+              {via}
+            </div>
+          )}
+        </td>
         <td className="mono">
           {profile.engine === 'sqlite' ? (
             <span className="muted">—</span>
@@ -57,7 +66,7 @@ function ProfileRow({ profile, onEdit, onRemove }: { profile: Profile } & RowAct
       {test.state.status !== 'idle' && (
         <tr className="result-row" data-testid={`profile-test-${profile.name}`}>
           <td colSpan={COLUMNS}>
-            <TestResult state={test.state} />
+            <TestResult state={test.state} route={sshRoute(profile)} />
           </td>
         </tr>
       )}

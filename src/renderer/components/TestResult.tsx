@@ -1,17 +1,32 @@
 import type { ErrorInfo } from '../../shared/errors'
 import type { TestState } from '../hooks/useConnectionTest'
 import { connectedSummary, ERROR_LABELS } from '../lib/labels'
+import { failedHopLabel, type SshRoute } from '../lib/ssh-test'
+import { HostKeyChangedNote, HostKeysSeen } from './SshTestDetails'
 
-function Failure({ error }: { error: ErrorInfo }) {
+function Failure({ error, hop }: { error: ErrorInfo; hop?: string | undefined }) {
   return (
     <>
+      {hop && (
+        <>
+          <span className="failed-hop" data-testid="failed-hop">
+            {hop}
+          </span>{' '}
+        </>
+      )}
       <span className="error-code">{ERROR_LABELS[error.code]}</span> <span>{error.message}</span>
     </>
   )
 }
 
+interface TestResultProps {
+  state: TestState
+  /** Through SSH: the hops in words, to name the one that failed. */
+  route?: SshRoute | null
+}
+
 /** The outcome of "Test connection": what was reached and with which tool, or one actionable error. */
-export function TestResult({ state }: { state: TestState }) {
+export function TestResult({ state, route = null }: TestResultProps) {
   if (state.status === 'idle') return null
   if (state.status === 'running') {
     return (
@@ -23,6 +38,8 @@ export function TestResult({ state }: { state: TestState }) {
   const { result } = state
   const ok = result.ok && result.value.ok
   const warnings = result.ok ? result.value.warnings : []
+  const ssh = result.ok ? result.value.ssh : undefined
+  const error = result.ok ? result.value.error : result.error
   return (
     <div className={`test-result ${ok ? 'ok' : 'failed'}`} role="status" data-testid="test-result" data-status={ok ? 'ok' : 'failed'}>
       {!result.ok ? (
@@ -30,8 +47,13 @@ export function TestResult({ state }: { state: TestState }) {
       ) : result.value.ok ? (
         <span>{connectedSummary(result.value)}</span>
       ) : (
-        <Failure error={result.value.error ?? { code: 'INTERNAL', message: 'the test failed without an error' }} />
+        <Failure
+          error={result.value.error ?? { code: 'INTERNAL', message: 'the test failed without an error' }}
+          hop={ssh?.failedHop ? failedHopLabel(ssh.failedHop, route) : undefined}
+        />
       )}
+      {error?.code === 'HOST_KEY_CHANGED' && <HostKeyChangedNote />}
+      {ssh && <HostKeysSeen hostKeys={ssh.hostKeys} />}
       {warnings.length > 0 && (
         <ul className="warnings">
           {warnings.map((w) => (

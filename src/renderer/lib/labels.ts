@@ -23,6 +23,8 @@ export const ERROR_LABELS: Record<ErrorCode, string> = {
   INTEGRITY: 'Checksum mismatch',
   CANCELLED: 'Cancelled',
   RESTORE_FAILED: 'Restore failed',
+  HOST_KEY_UNKNOWN: 'Unknown host key',
+  HOST_KEY_CHANGED: 'Host key changed',
   INTERNAL: 'Internal error',
 }
 

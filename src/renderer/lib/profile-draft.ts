@@ -8,6 +8,19 @@ import {
   type ProfileInput,
   type Tag,
 } from '../../shared/model'
+import type { ChannelInput } from '../../shared/contract'
+import {
+  activeHops,
+  emptySshDraft,
+  secretErrors,
+  secretForUpdate,
+  sshDraftFromSettings,
+  sshDraftToInput,
+  sshSecrets,
+  typedSecret,
+  type SshDraft,
+  type SshErrorKey,
+} from './ssh-draft'
 
 /** What the profile form edits: every input as typed, so half-typed values survive engine switches. */
 export interface ProfileDraft {
@@ -23,9 +36,12 @@ export interface ProfileDraft {
   database: string
   clientBinDir: string
   file: string
+  /** PostgreSQL / MySQL only: how to reach the server through SSH (off = direct). */
+  ssh: SshDraft
 }
 
-export type FieldErrors = Partial<Record<keyof ProfileDraft | '_', string>>
+/** Keyed by the input's path below "profile." (e.g. "port", "ssh.hop.port"), or "_" for the whole form. */
+export type FieldErrors = Partial<Record<keyof ProfileDraft | SshErrorKey | '_', string>>
 
 export function emptyDraft(): ProfileDraft {
   return {
@@ -40,6 +56,7 @@ export function emptyDraft(): ProfileDraft {
     database: '',
     clientBinDir: '',
     file: '',
+    ssh: emptySshDraft(),
   }
 }
 
@@ -53,6 +70,7 @@ export function draftFromProfile(profile: Profile): ProfileDraft {
     user: profile.user,
     database: profile.database,
     clientBinDir: profile.clientBinDir ?? '',
+    ssh: sshDraftFromSettings(profile.ssh, profile),
   }
 }
 
@@ -76,6 +94,7 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
     user: draft.user,
     database: draft.database,
     clientBinDir: draft.clientBinDir.trim() === '' ? null : draft.clientBinDir,
+    ssh: sshDraftToInput(draft.ssh),
   }
 }
 
@@ -87,6 +106,7 @@ export function validateDraft(draft: ProfileDraft): FieldErrors {
     const password = passwordSchema.safeParse(draft.password)
     if (!password.success) errors.password = password.error.issues[0]?.message ?? 'invalid password'
   }
+  if (draft.engine !== 'sqlite') Object.assign(errors, secretErrors(draft.ssh))
   return errors
 }
 
@@ -100,13 +120,37 @@ export function passwordForUpdate(draft: ProfileDraft): string | null | undefine
   return passwordForCreate(draft)
 }
 
+type Secrets = { password?: string; sshSecret?: string; jumpSecret?: string }
+
+/** The typed secrets, as profiles.create takes them (none for SQLite). */
+export function secretsForCreate(draft: ProfileDraft): Secrets {
+  if (draft.engine === 'sqlite') return {}
+  const password = draft.removePassword ? undefined : passwordForCreate(draft)
+  return { ...(password === undefined ? {} : { password }), ...sshSecrets(draft.ssh, typedSecret) }
+}
+
+/** profiles.update: per secret, undefined keeps the saved one, null removes it, a string replaces it. */
+export function secretsForUpdate(draft: ProfileDraft): { password: string | null | undefined; sshSecret?: string | null; jumpSecret?: string | null } {
+  return { password: passwordForUpdate(draft), ...(draft.engine === 'sqlite' ? {} : sshSecrets(draft.ssh, secretForUpdate)) }
+}
+
 /**
- * Where a server error belongs in the form: "profile.port" -> "port", "name" -> "name"; the message
+ * profiles.test for the draft. With the saved profile's id, a secret left empty means the saved one;
+ * a secret marked for removal must not be used, so then no id is sent (a test takes no null).
+ */
+export function testInput(draft: ProfileDraft, savedId: string | null): ChannelInput<'profiles.test'> {
+  const removing = draft.engine !== 'sqlite' && (draft.removePassword || activeHops(draft.ssh).some((hop) => draft.ssh[hop].removeSecret))
+  return { profile: draftToInput(draft), ...secretsForCreate(draft), ...(savedId !== null && !removing ? { id: savedId } : {}) }
+}
+
+/**
+ * Where a server error belongs in the form: "profile.port" -> "port", "profile.ssh.hop.port" ->
+ * "ssh.hop.port", "name" -> "name"; the message
  * loses its "field: " prefix since it is shown next to that field. Unknown fields go to "_".
  */
 export function serverFieldError(error: ErrorInfo, fields: readonly string[]): { field: keyof FieldErrors; message: string } {
   const path = error.field ?? ''
   const message = path !== '' && error.message.startsWith(`${path}: `) ? error.message.slice(path.length + 2) : error.message
   const field = path.replace(/^profile\./, '')
-  return fields.includes(field) ? { field: field as keyof ProfileDraft, message } : { field: '_', message: error.message }
+  return fields.includes(field) ? { field: field as keyof FieldErrors, message } : { field: '_', message: error.message }
 }

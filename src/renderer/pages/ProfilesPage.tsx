@@ -8,6 +8,14 @@ import { ProfileForm } from '../components/ProfileForm'
 import { ProfileTable } from '../components/ProfileTable'
 import { useProfiles } from '../hooks/useProfiles'
 
+/** ", and its saved password and SSH secret are deleted too" — whichever are saved. */
+function savedSecretsNote(profile: Profile): string {
+  const saved = [profile.hasPassword && 'password', profile.hasSshSecret && 'SSH secret', profile.hasJumpSecret && 'jump host secret'].filter(Boolean)
+  if (saved.length === 0) return ''
+  const names = saved.length === 1 ? saved[0] : `${saved.slice(0, -1).join(', ')} and ${saved.at(-1)}`
+  return `, and its saved ${names} ${saved.length === 1 ? 'is' : 'are'} deleted too`
+}
+
 /** The form is either closed, creating, or editing one profile. */
 type FormState = { open: false } | { open: true; profile: Profile | null }
 
@@ -91,7 +99,7 @@ export function ProfilesPage() {
           onCancel={() => setRemoving(null)}
         >
           <p>
-            The profile is deleted{removing.hasPassword ? ', and its saved password is deleted too' : ''}. This cannot be undone.
+            The profile is deleted{savedSecretsNote(removing)}. This cannot be undone.
           </p>
           {removeError && <ErrorLine error={removeError} />}
         </ConfirmDialog>

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { PassThrough } from 'node:stream'
 import type { Client, ClientChannel } from 'ssh2'
 import { AppError } from '../../../shared/errors'
-import { KILL_GRACE_MS, scrubSecrets, STDERR_TAIL_BYTES, type ToolProcess, type ToolRunOptions } from '../engines/child-process'
+import { scrubSecrets, STDERR_TAIL_BYTES, type ToolProcess, type ToolRunOptions } from '../engines/child-process'
 import type { ToolHost } from '../engines/tool-host'
 import type { ToolCandidate, ToolSearchOptions, ToolSource } from '../engines/tools/search'
 
@@ -145,7 +145,8 @@ function runRemote(client: Client, options: ToolRunOptions): ToolProcess {
     stopping = true
     if (exited) return
     if (pid !== null) {
-      await execOnce(client, `kill -TERM ${pid} 2>/dev/null; sleep ${KILL_GRACE_MS / 1000}; kill -KILL ${pid} 2>/dev/null; true`).catch(() => {})
+      // SIGTERM, then SIGKILL if it is still there after ~2 s (as KILL_GRACE_MS locally)
+      await execOnce(client, `kill -TERM ${pid} 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 ${pid} 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL ${pid} 2>/dev/null; true`).catch(() => {})
     }
     channel?.close()
   }
