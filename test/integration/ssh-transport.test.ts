@@ -206,6 +206,7 @@ await describeWithSshd('SSH: tunnels and remote exec (throwaway sshd)', (sshd) =
     })
     const lock = async (server: PostgresServer) => {
       locker = new Client({ host: server.host, port: server.port, user: 'postgres', database: db })
+      locker.on('error', () => {}) // the clean-up may end it forcibly
       await locker.connect()
       await locker.query('BEGIN')
       await locker.query('LOCK TABLE t IN ACCESS EXCLUSIVE MODE')
@@ -227,6 +228,17 @@ await describeWithSshd('SSH: tunnels and remote exec (throwaway sshd)', (sshd) =
       }
     }
 
+    /** Polls pg_stat_activity (real round trips), at most 10 s. */
+    async function expectBackendsGone(server: PostgresServer, database: string): Promise<void> {
+      const deadline = Date.now() + 10_000
+      let count = ''
+      while (Date.now() < deadline) {
+        count = await psql(server, `SELECT count(*) FROM pg_stat_activity WHERE usename = '${server.user}' AND datname = '${database}'`)
+        if (count === '0') return
+      }
+      expect(count, 'backends of the cancelled backup still on the server after 10 s').toBe('0')
+    }
+
     for (const mode of ['tunnel', 'exec'] as const) {
       it(`${mode}: the passwords are in no process's argv on either side, nor in the log; cancel leaves nothing open`, async () => {
         if (!pg) return
@@ -244,6 +256,8 @@ await describeWithSshd('SSH: tunnels and remote exec (throwaway sshd)', (sshd) =
           started.cancel()
           const finished = await started.finished
           expect(finished.status).toBe('cancelled')
+          // pg_dump's cancel request went through the tunnel before it closed: nothing stays queued on the lock
+          await expectBackendsGone(pg, db)
         } finally {
           await unlock()
         }

@@ -134,6 +134,9 @@ function runRemote(client: Client, options: ToolRunOptions): ToolProcess {
   const command = `echo "lifeboat-pid $$" >&2; exec env -i PATH="$PATH" HOME="$HOME" ${env.join(' ')} ${[options.file, ...options.args].map(shellQuote).join(' ')}`
   let errBuf = ''
   let pid: number | null = null
+  // The pid line comes first, but a cancel can come before it was read: kill waits for it (or the end).
+  let pidKnown: () => void = () => {}
+  const pidOrEnd = new Promise<void>((resolve) => (pidKnown = resolve))
   let channel: ClientChannel | undefined
   let exited = false
   let stopping = false
@@ -141,10 +144,18 @@ function runRemote(client: Client, options: ToolRunOptions): ToolProcess {
     const text = scrubSecrets(errBuf, secrets).trim()
     return text.length > STDERR_TAIL_BYTES ? `…${text.slice(text.length - STDERR_TAIL_BYTES)}` : text
   }
-  const kill = async () => {
+  let killing: Promise<void> | undefined
+  const kill = () => (killing ??= stop())
+  const stop = async () => {
     stopping = true
     if (exited) return
-    if (pid !== null) {
+    // Nobody reads the output any more: drop it, or the channel (held by back-pressure) would never close.
+    if (channel) {
+      channel.unpipe(stdout)
+      channel.resume()
+      await pidOrEnd
+    }
+    if (pid !== null && !exited) {
       // SIGTERM, then SIGKILL if it is still there after ~2 s (as KILL_GRACE_MS locally)
       await execOnce(client, `kill -TERM ${pid} 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 ${pid} 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL ${pid} 2>/dev/null; true`).catch(() => {})
     }
@@ -161,8 +172,8 @@ function runRemote(client: Client, options: ToolRunOptions): ToolProcess {
         return reject(new AppError('DUMP_FAILED', `${name} could not be started on the SSH host: ${err.message}`))
       }
       channel = ch
-      if (signal.aborted) void kill()
       ch.pipe(stdout)
+      if (signal.aborted || stopping) void kill()
       let code: number | null = null
       let sig: string | null = null
       ch.stderr.on('data', (c: Buffer) => {
@@ -172,6 +183,7 @@ function runRemote(client: Client, options: ToolRunOptions): ToolProcess {
           if (m?.[1]) {
             pid = Number(m[1])
             errBuf = errBuf.slice(m[0].length)
+            pidKnown()
           }
         }
         if (errBuf.length > STDERR_TAIL_BYTES + 4_096) errBuf = errBuf.slice(errBuf.length - STDERR_TAIL_BYTES - 4_096)
@@ -183,6 +195,8 @@ function runRemote(client: Client, options: ToolRunOptions): ToolProcess {
       })
       ch.on('close', () => {
         exited = true
+        pidKnown()
+        if (stopping) stdout.destroy()
         signal.removeEventListener('abort', onAbort)
         if (signal.aborted || stopping) {
           const reason: unknown = signal.reason

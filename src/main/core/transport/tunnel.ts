@@ -3,6 +3,9 @@ import type { Duplex } from 'node:stream'
 import { hostPort } from '../destinations/sftp/sftp-errors'
 import { forwardTo, type SshSession } from './ssh'
 
+/** How long open connections may take to finish when the tunnel closes. */
+const CLOSE_GRACE_MS = 2_000
+
 export interface Tunnel {
   /** The ephemeral 127.0.0.1 port the local client tools connect to. */
   readonly port: number
@@ -34,7 +37,12 @@ export async function openTunnel(session: SshSession, host: string, port: number
         streams.add(stream)
         stream.on('close', () => streams.delete(stream))
         stream.on('error', () => socket.destroy())
-        socket.on('close', () => stream.destroy())
+        // The client is gone: send EOF and read the server's remaining bytes to the end, so the channel
+        // closes cleanly (destroying it could drop a last request still on its way, like a cancel).
+        socket.on('close', () => {
+          stream.resume()
+          stream.end()
+        })
         stream.on('end', () => socket.end())
         socket.pipe(stream).pipe(socket)
         socket.resume()
@@ -62,10 +70,20 @@ export async function openTunnel(session: SshSession, host: string, port: number
       return lastForwardError
     },
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve())
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        // Connections still open get a moment to finish: a tool that was just stopped may have sent a
+        // last request through (pg_dump's cancel request on SIGTERM), which must reach the server, or
+        // its backend would stay queued on a lock. Then whatever is left is cut.
+        if (streams.size > 0 || sockets.size > 0) {
+          const drained = Promise.all([...streams].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())))))
+          for (const s of sockets) s.end()
+          for (const s of streams) s.resume()
+          await Promise.race([drained, new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())])
+        }
         for (const s of sockets) s.destroy()
         for (const s of streams) s.destroy()
-      })),
+        await stopped
+      })()),
   }
 }
