@@ -7,8 +7,15 @@ export function describeTarget(p: ProfileConfig): string {
   return `${p.user}@${host}:${p.port}/${p.database}`
 }
 
+/** " via SSH deploy@bastion:22 (exec)", or '' for direct connections. */
+export function describeSsh(p: ProfileConfig): string {
+  if (p.engine === 'sqlite' || !p.ssh) return ''
+  const { hop, jump, mode } = p.ssh
+  return ` via SSH ${hop.user}@${hop.host}:${hop.port}${jump ? ` through ${jump.user}@${jump.host}:${jump.port}` : ''}${mode === 'exec' ? ' (dump runs there)' : ''}`
+}
+
 export function describeProfile(p: ProfileConfig): string {
-  return `${ENGINE_LABELS[p.engine]} ${describeTarget(p)}${p.tag ? ` [${p.tag}]` : ''}`
+  return `${ENGINE_LABELS[p.engine]} ${describeTarget(p)}${describeSsh(p)}${p.tag ? ` [${p.tag}]` : ''}`
 }
 
 /** "PostgreSQL 15.19 · pg_dump 15.19 (/usr/lib/postgresql/15/bin/pg_dump) · 23 ms" */
