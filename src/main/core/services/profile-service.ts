@@ -4,6 +4,7 @@ import type { ChannelParsedInput } from '../../../shared/contract'
 import type { ConnectionTestResult, Origin, Profile, ProfileConfig } from '../../../shared/model'
 import type { ConnectionProbe, ProbeOptions } from '../engines/probe'
 import { engineFor, type Engine } from '../engines/registry'
+import { sshOf } from '../transport/profile-connection'
 import { sshAwareEngine } from '../transport/ssh-engine'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../logging/logger'
@@ -132,9 +133,20 @@ export class ProfileService {
     if ('profile' in input) {
       config = input.profile
       assertPasswordAllowed(config, input.password)
-      const saved = input.id !== undefined ? await this.secretsOf(this.stored(input.id)) : { password: undefined }
-      // A draft of a saved profile falls back to what is saved for each secret left empty.
-      secrets = { password: input.password ?? saved.password, sshSecret: input.sshSecret ?? saved.sshSecret, jumpSecret: input.jumpSecret ?? saved.jumpSecret }
+      const stored = input.id !== undefined ? this.stored(input.id) : undefined
+      const saved = stored ? await this.secretsOf(stored) : { password: undefined }
+      // A draft of a saved profile falls back to what is saved for each secret left empty, but an SSH
+      // secret only while the hop still uses the same authentication (a passphrase is no password).
+      const sameAuth = (hop: 'hop' | 'jump') => {
+        const before = stored ? sshOf(stored.profile)?.[hop] : undefined
+        const now = sshOf(config)?.[hop]
+        return !!before && !!now && before.auth === now.auth && before.auth !== 'agent'
+      }
+      secrets = {
+        password: input.password ?? saved.password,
+        sshSecret: input.sshSecret ?? (sameAuth('hop') ? saved.sshSecret : undefined),
+        jumpSecret: input.jumpSecret ?? (sameAuth('jump') ? saved.jumpSecret : undefined),
+      }
     } else {
       const stored = this.stored(input.id)
       config = stored.profile

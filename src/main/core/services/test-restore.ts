@@ -4,6 +4,7 @@ import type { Origin, Profile } from '../../../shared/model'
 import { countMysqlRows, dropMysqlDatabase } from '../engines/mysql/scratch'
 import { countPgRows, dropPgDatabase } from '../engines/postgres/scratch'
 import { countSqliteRows, makeSqliteScratch, removeSqliteScratch } from '../engines/sqlite/scratch'
+import { sshOf, withProfileConnection, type ServerProfile, type SshProfile } from '../transport/profile-connection'
 import type { Logger } from '../logging/logger'
 import { redact } from '../logging/redact'
 import type { BackupService } from './backup-service'
@@ -151,21 +152,26 @@ export async function runTestRestore(deps: TestRestoreDeps, request: TestRestore
 async function scratchFor(target: Profile, deps: TestRestoreDeps, name: string): Promise<Scratch> {
   // The drop must run even after a cancel, so it gets its own signal (its helpers bound it in time).
   const fresh = () => new AbortController().signal
+  // Through SSH when the profile says so: each call opens the tunnel and closes it again.
+  const reach = async <P extends ServerProfile, T>(profile: P, signal: AbortSignal, fn: (p: P) => Promise<T>): Promise<T> => {
+    if (!sshOf(profile)) return fn(profile)
+    return withProfileConnection(profile as SshProfile, await deps.profiles.secrets(target.id), signal, (c) => fn({ ...profile, host: c.local.host, port: c.local.port, ssh: null }))
+  }
   switch (target.engine) {
     case 'postgres': {
       const password = await deps.profiles.password(target.id)
       return {
         database: name,
-        count: (names, signal) => countPgRows(target, password, name, names, signal),
-        drop: () => dropPgDatabase(target, password, name, fresh()),
+        count: (names, signal) => reach(target, signal, (p) => countPgRows(p, password, name, names, signal)),
+        drop: () => reach(target, fresh(), (p) => dropPgDatabase(p, password, name, fresh())),
       }
     }
     case 'mysql': {
       const password = await deps.profiles.password(target.id)
       return {
         database: name,
-        count: (names, signal) => countMysqlRows(target, password, name, names, signal),
-        drop: () => dropMysqlDatabase(target, password, name, fresh()),
+        count: (names, signal) => reach(target, signal, (p) => countMysqlRows(p, password, name, names, signal)),
+        drop: () => reach(target, fresh(), (p) => dropMysqlDatabase(p, password, name, fresh())),
       }
     }
     case 'sqlite': {

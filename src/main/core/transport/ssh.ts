@@ -179,7 +179,7 @@ async function verifyHostKey(kind: HopKind, hop: SshHop, key: Buffer, knownHosts
     check: { ...base, status: 'unknown' },
     error: new AppError(
       'HOST_KEY_UNKNOWN',
-      `${label}: unknown host key ${fingerprint} — compare it with the server's (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub there), then accept it (CLI: --accept-host-key ${fingerprint})`,
+      `${label}: unknown host key ${fingerprint} — compare it with the server's own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub there) before trusting it`,
       `ssh.${kind === 'jump' ? 'jump' : 'hop'}.hostKey`,
     ),
   }
