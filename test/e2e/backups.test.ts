@@ -2,9 +2,9 @@ import Database from 'better-sqlite3'
 import { execFile } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
 import { connect, createServer, type AddressInfo, type Server } from 'node:net'
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join, resolve } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { Transform, type TransformCallback } from 'node:stream'
 import { promisify } from 'node:util'
 import type { Locator, Page } from 'playwright-core'
@@ -17,7 +17,7 @@ import type { Backup } from '../../src/shared/backup-model'
 import { backupFileName } from '../../src/shared/backup-files'
 import { isAvailable, type PostgresServer } from '../support/context'
 import { psql } from '../support/sql'
-import { missingPrerequisite, openApp, type Browser, type OpenedApp } from './browser'
+import { missingPrerequisite, openApp, type Browser, type OpenedApp, screenshot, type ScreenshotOptions } from './browser'
 
 /**
  * The Backups page in headless Chromium against the real core (loopback bridge, real store, real
@@ -27,8 +27,6 @@ const exec = promisify(execFile)
 const missing = missingPrerequisite()
 const pg = inject('servers').postgres
 const pgMissing = isAvailable(pg) ? null : `PostgreSQL unavailable: ${pg.unavailable}`
-const RESULTS = resolve(__dirname, '../../test-results')
-const DOCS = resolve(__dirname, '../../docs/screenshots')
 const SOURCE_DB = 'lifeboat_e2e_backups'
 const RESTORED_DB = 'lifeboat_e2e_restored'
 /** ~50 MB of rows: long enough a dump that the bar is seen moving, short enough for a test. */
@@ -103,17 +101,7 @@ function valve(target: { host: string; port: number }) {
 const list = async () => core.handlers['backups.list']({ limit: 100_000 })
 
 /** Always under test-results/; the two the docs show also under docs/screenshots/ with UPDATE_SCREENSHOTS=1. */
-async function screenshot(name: string, { height = 720, docs = true } = {}): Promise<void> {
-  mkdirSync(RESULTS, { recursive: true })
-  const file = join(RESULTS, `${name}.png`)
-  if (height !== 720) await page.setViewportSize({ width: 1280, height })
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' }) // the bar's width transition lands first
-  if (height !== 720) await page.setViewportSize({ width: 1280, height: 720 })
-  if (docs && process.env.UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(DOCS, { recursive: true })
-    copyFileSync(file, join(DOCS, `${name}.png`))
-  }
-}
+const shot = (name: string, opts: ScreenshotOptions = {}) => screenshot(page, name, opts)
 
 /** Just enough of the DOM for the few lines that run in the page (this file compiles without the DOM lib). */
 interface PageElement {
@@ -237,7 +225,7 @@ describe('the Backups page', () => {
       // Mid-dump, hold the server's bytes: the bar stays below 100% for the screenshot, then goes on.
       await card('pg-e2e').locator('[role="progressbar"][aria-valuenow]:not([aria-valuenow="0"])').waitFor()
       relay!.hold()
-      await screenshot('backups-progress')
+      await shot('backups-progress')
       relay!.release()
       pgBackup = await finishedRow('pg-e2e', 'success')
       const bar = card('pg-e2e').getByRole('progressbar')
@@ -309,7 +297,7 @@ describe('the Backups page', () => {
       await firstCopy.filter({ hasText: /^(Copied|Select it)$/ }).waitFor()
       expect(await firstCopy.textContent()).toBe('Copied')
       expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(commands[0])
-      await screenshot('backups', { height: 1280 }) // taller: the history box is 70vh high
+      await shot('backups', { height: 1280 }) // taller: the history box is 70vh high
 
       if (!isAvailable(pg)) return
       // The first three steps as a DBA would paste them: check, create the database, stream-restore.
@@ -503,7 +491,7 @@ describe('the Backups page', () => {
       expect(inDom).toBeGreaterThan(5)
       expect(inDom).toBeLessThan(80)
       await row(oldest).waitFor({ state: 'detached' })
-      await screenshot('backups-10k', { docs: false })
+      await shot('backups-10k', { docs: false })
 
       await scrollHistory('bottom')
       await row(oldest).waitFor()

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -81,5 +81,30 @@ export async function openApp(core: LifeboatCore): Promise<OpenedApp> {
       await browser.close()
       await bridge.close()
     },
+  }
+}
+
+export const RESULTS_DIR = resolve(__dirname, '../../test-results')
+export const DOCS_SCREENSHOTS_DIR = resolve(__dirname, '../../docs/screenshots')
+
+export interface ScreenshotOptions {
+  /** Also copy it to docs/screenshots when UPDATE_SCREENSHOTS=1 (default true). */
+  docs?: boolean
+  /** A taller viewport for this shot (default 720), put back afterwards. */
+  height?: number
+  /** The whole page rather than the viewport (default true). */
+  fullPage?: boolean
+}
+
+/** A PNG in test-results/ (and docs/screenshots/ with UPDATE_SCREENSHOTS=1), animations settled. */
+export async function screenshot(page: Page, name: string, { docs = true, height = 720, fullPage = true }: ScreenshotOptions = {}): Promise<void> {
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const file = join(RESULTS_DIR, `${name}.png`)
+  if (height !== 720) await page.setViewportSize({ width: 1280, height })
+  await page.screenshot({ path: file, fullPage, animations: 'disabled' })
+  if (height !== 720) await page.setViewportSize({ width: 1280, height: 720 })
+  if (docs && process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(DOCS_SCREENSHOTS_DIR, { recursive: true })
+    copyFileSync(file, join(DOCS_SCREENSHOTS_DIR, `${name}.png`))
   }
 }

@@ -1,14 +1,14 @@
 import Database from 'better-sqlite3'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type LifeboatCore } from '../../src/main/core/app'
 import { silentLogger } from '../../src/main/core/logging/logger'
 import { BackupsRepo } from '../../src/main/core/store/backups-repo'
 import { startSshd, sshdUnavailable, type SshdServer } from '../support/sshd-server'
-import { missingPrerequisite, openApp, type OpenedApp } from './browser'
+import { missingPrerequisite, openApp, type OpenedApp, screenshot } from './browser'
 
 /**
  * The Destinations page in headless Chromium against the real core (loopback bridge, real store,
@@ -16,8 +16,6 @@ import { missingPrerequisite, openApp, type OpenedApp } from './browser'
  * throwaway sshd can start. The steps build on each other, in order.
  */
 const missing = missingPrerequisite()
-const RESULTS = resolve(__dirname, '../../test-results')
-const DOCS = resolve(__dirname, '../../docs/screenshots')
 const NAS = 'nas'
 const SFTP = 'offsite'
 
@@ -40,15 +38,7 @@ function step(name: string, run: () => Promise<void>, needs: { sshd?: boolean } 
 }
 
 /** Into test-results; with UPDATE_SCREENSHOTS=1 also into docs/screenshots unless `docs` is false. */
-async function screenshot(name: string, docs = true): Promise<void> {
-  mkdirSync(RESULTS, { recursive: true })
-  const file = join(RESULTS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
-  if (docs && process.env.UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(DOCS, { recursive: true })
-    copyFileSync(file, join(DOCS, `${name}.png`))
-  }
-}
+const shot = (name: string, docs = true) => screenshot(page, name, { docs })
 
 const form = (): Locator => page.getByTestId('destination-form')
 const field = (label: string): Locator => form().getByLabel(label, { exact: true })
@@ -200,7 +190,7 @@ describe('the Destinations page', () => {
     expect(await skipped.count()).toBe(1)
     expect(await skipped.textContent()).toMatch(/^stray\.sqlite\.manifest\.json — not a Lifeboat manifest/)
     expect(core.backups.list({}).map((b) => b.id)).toContain(backupId)
-    await screenshot('destinations')
+    await shot('destinations')
 
     // A second scan finds nothing new.
     await row(NAS).getByRole('button', { name: `Scan ${NAS}` }).click()
@@ -237,14 +227,14 @@ describe('the Destinations page', () => {
       // Accepted: pinned in the draft; the test uses it.
       await form().getByRole('button', { name: 'Fetch host key' }).click()
       await dialog().waitFor()
-      await screenshot('host-key-dialog', false)
+      await shot('host-key-dialog', false)
       await dialog().getByRole('button', { name: 'Accept host key' }).click()
       await dialog().waitFor({ state: 'detached' })
       expect(await field('Host key').inputValue()).toBe(server.hostKeyFingerprint)
       await form().getByTestId('error-hostKey').waitFor({ state: 'detached' })
       await form().getByRole('button', { name: 'Test connection' }).click()
       expect(await expectOk(settled(form(), 'test-result'))).toMatch(/^OK — .+ · \d+ ms$/)
-      await screenshot('destination-form')
+      await shot('destination-form')
 
       await form().getByRole('button', { name: 'Add destination' }).click()
       await form().waitFor({ state: 'detached' })
@@ -313,7 +303,7 @@ describe('the Destinations page', () => {
     await field('Path').fill(join(dir, 'usb'))
     await form().getByRole('button', { name: 'Test connection' }).click()
     await expectOk(settled(form(), 'test-result'))
-    await screenshot('destination-form')
+    await shot('destination-form')
     await form().getByRole('button', { name: 'Cancel' }).click()
   })
 

@@ -1,13 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createApp, type LifeboatCore } from '../../src/main/core/app'
 import { silentLogger } from '../../src/main/core/logging/logger'
 import { isAvailable } from '../support/context'
 import { startSshd, sshdUnavailable, type SshdServer } from '../support/sshd-server'
-import { missingPrerequisite, openApp, type OpenedApp } from './browser'
+import { missingPrerequisite, openApp, type OpenedApp, screenshot } from './browser'
 
 /**
  * A PostgreSQL profile through an SSH tunnel, driven in headless Chromium against the real core
@@ -19,8 +19,6 @@ import { missingPrerequisite, openApp, type OpenedApp } from './browser'
 const missing = missingPrerequisite()
 const pg = inject('servers').postgres
 const pgMissing = isAvailable(pg) ? null : `PostgreSQL unavailable: ${pg.unavailable}`
-const RESULTS = resolve(__dirname, '../../test-results')
-const DOCS = resolve(__dirname, '../../docs/screenshots')
 const NAME = 'pg-via-ssh'
 
 let dir: string
@@ -42,15 +40,7 @@ function step(name: string, run: (server: SshdServer) => Promise<void>, needs: {
 }
 
 /** Into test-results; with UPDATE_SCREENSHOTS=1 also into docs/screenshots. */
-async function screenshot(name: string): Promise<void> {
-  mkdirSync(RESULTS, { recursive: true })
-  const file = join(RESULTS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(DOCS, { recursive: true })
-    copyFileSync(file, join(DOCS, `${name}.png`))
-  }
-}
+const shot = (name: string) => screenshot(page, name)
 
 const form = (): Locator => page.getByTestId('profile-form')
 const field = (label: string): Locator => form().getByLabel(label, { exact: true })
@@ -138,7 +128,7 @@ describe('a profile through SSH', () => {
       const result = await testConnection()
       expect(await result.getAttribute('data-status')).toBe('failed')
       await expectHostKeyOffer(server)
-      await screenshot('profile-ssh-hostkey')
+      await shot('profile-ssh-hostkey')
       expect(await result.getByTestId('failed-hop').textContent()).toBe(`SSH host ${server.user}@${server.host}:${server.port} failed:`)
       expect(await result.textContent()).toContain('Unknown host key')
 
@@ -171,7 +161,7 @@ describe('a profile through SSH', () => {
       expect(await result.textContent()).toMatch(new RegExp(`^Connected — PostgreSQL ${pg.version.replace('.', '\\.')} · pg_dump [\\d.]+ \\(.+pg_dump\\) · \\d+ ms`))
       expect(await result.getByTestId('host-keys-seen').textContent()).toBe(`SSH host ${server.host}:${server.port}: ${server.hostKeyFingerprint} — pinned`)
       expect(core.profiles.list()).toEqual([]) // pinned in the draft only, until saved
-      await screenshot('profile-ssh')
+      await shot('profile-ssh')
     },
     { postgres: true },
   )

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createApp, type LifeboatCore } from '../../src/main/core/app'
@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/main/core/logging/logger'
 import type { Backup } from '../../src/shared/backup-model'
 import { isAvailable, type PostgresServer } from '../support/context'
 import { psql } from '../support/sql'
-import { missingPrerequisite, openApp, type OpenedApp } from './browser'
+import { missingPrerequisite, openApp, type OpenedApp, screenshot } from './browser'
 
 /**
  * The restore dialog in headless Chromium against the real core and a throwaway PostgreSQL: a backup
@@ -19,8 +19,6 @@ import { missingPrerequisite, openApp, type OpenedApp } from './browser'
 const missing = missingPrerequisite()
 const pg = inject('servers').postgres
 const pgMissing = isAvailable(pg) ? null : `PostgreSQL unavailable: ${pg.unavailable}`
-const RESULTS = resolve(__dirname, '../../test-results')
-const DOCS = resolve(__dirname, '../../docs/screenshots')
 const SOURCE_DB = 'lifeboat_e2e_restore_source'
 const STAGING_DB = 'lifeboat_e2e_restore_staging'
 const PROD_DB = 'lifeboat_e2e_restore_prod'
@@ -51,17 +49,7 @@ const confirmInput = (): Locator => dialog().getByLabel(/Type the target databas
 const button = (name: string): Locator => dialog().getByRole('button', { name, exact: true })
 
 /** Always under test-results/; the two the docs show also under docs/screenshots/ with UPDATE_SCREENSHOTS=1. */
-async function screenshot(name: string, { docs = false, height = 720 } = {}): Promise<void> {
-  mkdirSync(RESULTS, { recursive: true })
-  const file = join(RESULTS, `${name}.png`)
-  if (height !== 720) await page.setViewportSize({ width: 1280, height })
-  await page.screenshot({ path: file, animations: 'disabled' })
-  if (height !== 720) await page.setViewportSize({ width: 1280, height: 720 })
-  if (docs && process.env.UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(DOCS, { recursive: true })
-    copyFileSync(file, join(DOCS, `${name}.png`))
-  }
-}
+const shot = (name: string, { docs = false, height = 720 } = {}) => screenshot(page, name, { docs, height, fullPage: false })
 
 async function seed(server: PostgresServer): Promise<void> {
   await psql(server, [
@@ -193,7 +181,7 @@ describe('the restore dialog', () => {
     const commands = await plan.getByTestId('restore-plan-commands').locator('code').allTextContents()
     expect(commands.some((c) => c.includes('pg_restore')), commands.join('\n')).toBe(true)
     expect(commands.join('\n')).not.toContain((pg as PostgresServer).password)
-    await screenshot('restore-plan', { docs: true, height: 1000 })
+    await shot('restore-plan', { docs: true, height: 1000 })
   })
 
   step('step 2: the typed name must match exactly; it is never pre-filled and paste is refused', async () => {
@@ -222,7 +210,7 @@ describe('the restore dialog', () => {
 
     await input.pressSequentially(STAGING_DB)
     expect(await restore.isEnabled()).toBe(true)
-    await screenshot('restore-confirm', { docs: true, height: 1100 })
+    await shot('restore-confirm', { docs: true, height: 1100 })
   })
 
   step(
@@ -231,7 +219,7 @@ describe('the restore dialog', () => {
       await recordPhases()
       await button('Restore').click()
       await dialog().getByTestId('restore-progress').waitFor()
-      await screenshot('restore-progress', { height: 1100 })
+      await shot('restore-progress', { height: 1100 })
       const result = dialog().locator('[data-testid="restore-result"]')
       await result.waitFor({ timeout: 60_000 })
       expect(await result.getAttribute('data-status'), (await result.textContent()) ?? '').toBe('success')
@@ -240,7 +228,7 @@ describe('the restore dialog', () => {
       expect(phases.at(-1)).toBe('success')
       expect(phases.length, phases.join(' → ')).toBeGreaterThan(1)
       expect(await dialog().getByTestId('restore-step').textContent()).toBe('Done')
-      await screenshot('restore-result', { height: 1100 })
+      await shot('restore-result', { height: 1100 })
       expect(await fingerprint(STAGING_DB)).toBe(await fingerprint(SOURCE_DB))
       expect(await tablesIn(PROD_DB)).toBe('0')
       await button('Close').click()
@@ -283,7 +271,7 @@ describe('the restore dialog', () => {
     await page.getByTestId(`restore-row-${backup.id}`).getByRole('button', { name: `Restore ${backup.fileName}` }).click()
     await dialog().waitFor()
     expect(await targetSelect().inputValue()).toBe('')
-    await screenshot('restore-page')
+    await shot('restore-page')
     await button('Cancel').click()
     await dialog().waitFor({ state: 'detached' })
   })

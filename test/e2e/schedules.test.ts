@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type LifeboatCore } from '../../src/main/core/app'
@@ -9,15 +9,13 @@ import { silentLogger } from '../../src/main/core/logging/logger'
 import type { Clock } from '../../src/main/core/scheduler/clock'
 import type { Origin } from '../../src/shared/model'
 import type { SchedulePreview } from '../../src/shared/job-model'
-import { missingPrerequisite, openApp, type OpenedApp } from './browser'
+import { missingPrerequisite, openApp, type OpenedApp, screenshot } from './browser'
 
 /**
  * Schedules, Dashboard, Activity and Settings in headless Chromium against the real core (loopback
  * bridge, real store, real SQLite backups). The steps build on each other, in order.
  */
 const missing = missingPrerequisite()
-const RESULTS = resolve(__dirname, '../../test-results')
-const DOCS = resolve(__dirname, '../../docs/screenshots')
 const JOB = 'weekday-notes'
 const BAD_CRON = '61 * * * *'
 const GOOD_CRON = '*/15 9-17 * * 1-5'
@@ -48,15 +46,7 @@ function step(name: string, run: () => Promise<void>, timeout?: number) {
   )
 }
 
-async function screenshot(name: string): Promise<void> {
-  mkdirSync(RESULTS, { recursive: true })
-  const file = join(RESULTS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(DOCS, { recursive: true })
-    copyFileSync(file, join(DOCS, `${name}.png`))
-  }
-}
+const shot = (name: string) => screenshot(page, name)
 
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click()
 const form = (): Locator => page.getByTestId('job-form')
@@ -175,7 +165,7 @@ describe('Schedules, Dashboard, Activity and Settings', () => {
     await field('GFS weekly').fill('4')
     expect(await form().getByTestId('retention-summary').textContent()).toBe('Keep last 7 · 7 daily, 4 weekly')
     await field('Slack webhook URL').fill(SLACK_URL)
-    await screenshot('schedule-form')
+    await shot('schedule-form')
   })
 
   step('Create job saves it: the list shows its description, next run and retention', async () => {
@@ -210,7 +200,7 @@ describe('Schedules, Dashboard, Activity and Settings', () => {
     expect(await link.getAttribute('href')).toBe(`#/backups?backup=${job.lastBackupId}`)
     expect(await link.getByTestId('status-badge').textContent()).toBe('success')
     await expect.poll(() => jobRow().getByTestId('run-state').textContent()).toBe('idle')
-    await screenshot('schedules')
+    await shot('schedules')
   })
 
   step('a job waiting for a free run slot says "queued" and cannot be started twice', async () => {
@@ -283,7 +273,7 @@ describe('Schedules, Dashboard, Activity and Settings', () => {
     expect(await card('notes').getByTestId('stats-success-rate').textContent()).toBe('100 %')
     expect(await card('doomed').getByTestId('stats-success-rate').textContent()).toBe('50 %')
     expect(await card('notes').locator('[data-testid="chart-point"] title').first().textContent()).toMatch(/ · success · .+ · .+/)
-    await screenshot('dashboard')
+    await shot('dashboard')
   })
 
   step('the Activity page lists the job creation and the backups; filtering by origin narrows them', async () => {
@@ -298,7 +288,7 @@ describe('Schedules, Dashboard, Activity and Settings', () => {
     expect(await page.locator(`[data-testid="activity-row"][data-action="backup.run"]`).count()).toBe(backupRuns)
     const failed = page.locator('[data-testid="activity-row"][data-outcome="failed"]').first()
     expect(await failed.locator('.detail-problem').first().textContent()).toMatch(/^error: .*doomed\.sqlite/)
-    await screenshot('activity')
+    await shot('activity')
 
     await page.getByLabel('Origin', { exact: true }).selectOption('cli')
     const cli = core.activity.list({ origin: 'cli', limit: 1000 })

@@ -7,6 +7,7 @@ import type { Backup } from '../../src/shared/backup-model'
 import type { PostgresServer } from '../support/context'
 import { startPostgres } from '../support/postgres-server'
 import { describeWith } from '../support/skip'
+import { expectBackendsGone } from '../support/pg-activity'
 import { psql } from '../support/sql'
 import { tempDir } from '../support/temp-home'
 
@@ -177,20 +178,6 @@ describeWith('postgres', 'server stopped mid-dump', () => {
     }
   })
 })
-
-/**
- * No backend of the backup may stay queued on the lock: pg_dump's SIGTERM handler sends a cancel
- * request and the pre-flight queries use lock_timeout. Polls until gone, at most 10 s.
- */
-async function expectBackendsGone(pg: PostgresServer, db: string): Promise<void> {
-  const deadline = Date.now() + 10_000
-  let n = ''
-  while (Date.now() < deadline) {
-    n = await psql(pg, `SELECT count(*) FROM pg_stat_activity WHERE usename = '${pg.user}' AND datname = '${db}'`)
-    if (n === '0') return
-  }
-  expect(n, 'backends of the cancelled backup still on the server after 10 s').toBe('0')
-}
 
 /** Polls pg_stat_activity (each query is a real round trip, not a timed sleep). */
 async function waitForDumpBackend(pg: PostgresServer, db: string): Promise<void> {

@@ -12,6 +12,7 @@ import { isAvailable, type MariadbServer, type PostgresServer } from '../support
 import { mariadbFingerprint, pgFingerprint } from '../support/fingerprint'
 import { createMariadbEdgeDatabase, createPgEdgeDatabase, myIdent, pgIdent } from '../support/generated-data'
 import { leftovers, openTcpSockets } from '../support/open-sockets'
+import { expectBackendsGone } from '../support/pg-activity'
 import { mariadbSql, psql } from '../support/sql'
 import { describeWithSshd, type SshdServer } from '../support/sshd-server'
 import { tempDir } from '../support/temp-home'
@@ -226,17 +227,6 @@ await describeWithSshd('SSH: tunnels and remote exec (throwaway sshd)', (sshd) =
         seen.push(...stdout.split('\n'))
         if (stdout.split('\n').some((l) => /pg_dump .*lbrssh_locked/.test(l))) return seen
       }
-    }
-
-    /** Polls pg_stat_activity (real round trips), at most 10 s. */
-    async function expectBackendsGone(server: PostgresServer, database: string): Promise<void> {
-      const deadline = Date.now() + 10_000
-      let count = ''
-      while (Date.now() < deadline) {
-        count = await psql(server, `SELECT count(*) FROM pg_stat_activity WHERE usename = '${server.user}' AND datname = '${database}'`)
-        if (count === '0') return
-      }
-      expect(count, 'backends of the cancelled backup still on the server after 10 s').toBe('0')
     }
 
     for (const mode of ['tunnel', 'exec'] as const) {

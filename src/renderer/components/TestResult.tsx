@@ -14,9 +14,14 @@ function Failure({ error, hop }: { error: ErrorInfo; hop?: string | undefined })
           </span>{' '}
         </>
       )}
-      <span className="error-code">{ERROR_LABELS[error.code]}</span> <span>{error.message}</span>
+      <span className="error-code">{ERROR_LABELS[error.code]}</span> <span>{hop ? withoutHopPrefix(error.message) : error.message}</span>
     </>
   )
+}
+
+/** The core names the hop at the start of its message ("SSH host u@h:22: …"); the label above already does. */
+function withoutHopPrefix(message: string): string {
+  return message.replace(/^SSH (jump )?host [^\s:]+@\S+?:\d+: /, '')
 }
 
 interface TestResultProps {

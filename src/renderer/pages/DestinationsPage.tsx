@@ -1,7 +1,6 @@
-import { useState } from 'react'
 import type { DestinationView } from '../../shared/destination-model'
-import type { ErrorInfo } from '../../shared/errors'
 import { api } from '../api'
+import { useEditorPage } from '../hooks/useEditorPage'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { CallFailure } from '../components/destinations/CallFailure'
 import { DestinationForm } from '../components/destinations/DestinationForm'
@@ -9,35 +8,16 @@ import { DestinationTable } from '../components/destinations/DestinationTable'
 import { useDestinations } from '../hooks/useDestinations'
 import { savedCredentials } from '../lib/destination-draft'
 
-/** The form is either closed, adding, or editing one destination. */
-type FormState = { open: false } | { open: true; destination: DestinationView | null }
-
 export function DestinationsPage() {
   const { destinations, loading, error, reload } = useDestinations()
-  const [form, setForm] = useState<FormState>({ open: false })
-  const [removing, setRemoving] = useState<DestinationView | null>(null)
-  const [removeError, setRemoveError] = useState<ErrorInfo | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { form, setForm, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved: savedWith, confirmRemove } = useEditorPage<DestinationView>({
+    reload,
+    remove: (item) => api.destinations.remove({ name: item.name }),
+    same: (a, b) => a.name === b.name,
+    removedNotice: (item) => `Destination “${item.name}” removed.`,
+  })
 
-  function saved(destination: DestinationView, created: boolean) {
-    setForm({ open: false })
-    setNotice(`Destination “${destination.name}” ${created ? 'added' : 'saved'}.`)
-    reload()
-  }
-
-  async function confirmRemove() {
-    if (!removing) return
-    setBusy(true)
-    const result = await api.destinations.remove({ name: removing.name })
-    setBusy(false)
-    // The server refuses while backups are stored there or jobs write there: its message says which.
-    if (!result.ok) return setRemoveError(result.error)
-    if (form.open && form.destination?.name === removing.name) setForm({ open: false })
-    setNotice(`Destination “${removing.name}” removed.`)
-    setRemoving(null)
-    reload()
-  }
+  const saved = (destination: DestinationView, created: boolean) => savedWith(`Destination “${destination.name}” ${created ? 'added' : 'saved'}.`)
 
   const credentials = removing ? savedCredentials(removing) : null
   return (
@@ -45,7 +25,7 @@ export function DestinationsPage() {
       <header className="page-header">
         <h1 id="page-title">Destinations</h1>
         <p className="subtitle">Where backups are stored: folders, S3, Azure Blob, SFTP. Credentials are write-only.</p>
-        <button type="button" className="primary" onClick={() => setForm({ open: true, destination: null })} disabled={form.open && form.destination === null}>
+        <button type="button" className="primary" onClick={() => setForm({ open: true, item: null })} disabled={form.open && form.item === null}>
           New destination
         </button>
       </header>
@@ -63,9 +43,9 @@ export function DestinationsPage() {
 
       {form.open && (
         <DestinationForm
-          key={form.destination?.name ?? 'new'}
-          destination={form.destination}
-          onSaved={(d) => saved(d, form.destination === null)}
+          key={form.item?.name ?? 'new'}
+          destination={form.item}
+          onSaved={(d) => saved(d, form.item === null)}
           onCancel={() => setForm({ open: false })}
         />
       )}
@@ -75,12 +55,9 @@ export function DestinationsPage() {
           destinations={destinations}
           onEdit={(destination) => {
             setNotice(null)
-            setForm({ open: true, destination })
+            setForm({ open: true, item: destination })
           }}
-          onRemove={(destination) => {
-            setRemoveError(null)
-            setRemoving(destination)
-          }}
+          onRemove={askRemove}
         />
       )}
 

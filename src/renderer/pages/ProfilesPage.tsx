@@ -1,7 +1,6 @@
-import { useState } from 'react'
-import type { ErrorInfo } from '../../shared/errors'
 import type { Profile } from '../../shared/model'
 import { api } from '../api'
+import { useEditorPage } from '../hooks/useEditorPage'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorLine } from '../components/ErrorLine'
 import { ProfileForm } from '../components/ProfileForm'
@@ -16,41 +15,23 @@ function savedSecretsNote(profile: Profile): string {
   return `, and its saved ${names} ${saved.length === 1 ? 'is' : 'are'} deleted too`
 }
 
-/** The form is either closed, creating, or editing one profile. */
-type FormState = { open: false } | { open: true; profile: Profile | null }
-
 export function ProfilesPage() {
   const { profiles, loading, error, reload } = useProfiles()
-  const [form, setForm] = useState<FormState>({ open: false })
-  const [removing, setRemoving] = useState<Profile | null>(null)
-  const [removeError, setRemoveError] = useState<ErrorInfo | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { form, setForm, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved: savedWith, confirmRemove } = useEditorPage<Profile>({
+    reload,
+    remove: (item) => api.profiles.remove({ id: item.id }),
+    same: (a, b) => a.id === b.id,
+    removedNotice: (item) => `Profile “${item.name}” removed.`,
+  })
 
-  function saved(profile: Profile, created: boolean) {
-    setForm({ open: false })
-    setNotice(`Profile “${profile.name}” ${created ? 'created' : 'saved'}.`)
-    reload()
-  }
-
-  async function confirmRemove() {
-    if (!removing) return
-    setBusy(true)
-    const result = await api.profiles.remove({ id: removing.id })
-    setBusy(false)
-    if (!result.ok) return setRemoveError(result.error)
-    if (form.open && form.profile?.id === removing.id) setForm({ open: false })
-    setNotice(`Profile “${removing.name}” removed.`)
-    setRemoving(null)
-    reload()
-  }
+  const saved = (profile: Profile, created: boolean) => savedWith(`Profile “${profile.name}” ${created ? 'created' : 'saved'}.`)
 
   return (
     <section className="page" aria-labelledby="page-title">
       <header className="page-header">
         <h1 id="page-title">Profiles</h1>
         <p className="subtitle">How Lifeboat reaches each database. Passwords are write-only.</p>
-        <button type="button" className="primary" onClick={() => setForm({ open: true, profile: null })} disabled={form.open && form.profile === null}>
+        <button type="button" className="primary" onClick={() => setForm({ open: true, item: null })} disabled={form.open && form.item === null}>
           New profile
         </button>
       </header>
@@ -64,9 +45,9 @@ export function ProfilesPage() {
 
       {form.open && (
         <ProfileForm
-          key={form.profile?.id ?? 'new'}
-          profile={form.profile}
-          onSaved={(p) => saved(p, form.profile === null)}
+          key={form.item?.id ?? 'new'}
+          profile={form.item}
+          onSaved={(p) => saved(p, form.item === null)}
           onCancel={() => setForm({ open: false })}
         />
       )}
@@ -80,12 +61,9 @@ export function ProfilesPage() {
           profiles={profiles}
           onEdit={(profile) => {
             setNotice(null)
-            setForm({ open: true, profile })
+            setForm({ open: true, item: profile })
           }}
-          onRemove={(profile) => {
-            setRemoveError(null)
-            setRemoving(profile)
-          }}
+          onRemove={askRemove}
         />
       )}
 

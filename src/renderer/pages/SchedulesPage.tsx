@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react'
 import type { ErrorInfo } from '../../shared/errors'
 import type { Job } from '../../shared/job-model'
 import { api } from '../api'
+import { useEditorPage } from '../hooks/useEditorPage'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorLine } from '../components/ErrorLine'
 import { JobForm } from '../components/jobs/JobForm'
@@ -9,9 +10,6 @@ import { JobTable } from '../components/jobs/JobTable'
 import { SchedulerBanner } from '../components/jobs/SchedulerBanner'
 import { useJobs, useSchedulerState } from '../hooks/useJobs'
 import { useProfiles } from '../hooks/useProfiles'
-
-/** The form is either closed, creating, or editing one job. */
-type FormState = { open: false } | { open: true; job: Job | null }
 
 /** The built-in destination; remote ones join the list as jobs use them. */
 const BUILT_IN_DESTINATIONS = ['local']
@@ -21,20 +19,17 @@ export function SchedulesPage() {
   const jobs = useJobs()
   const scheduler = useSchedulerState()
   const { profiles, error: profilesError, loading: profilesLoading } = useProfiles()
-  const [form, setForm] = useState<FormState>({ open: false })
-  const [removing, setRemoving] = useState<Job | null>(null)
-  const [removeError, setRemoveError] = useState<ErrorInfo | null>(null)
   const [actionError, setActionError] = useState<ErrorInfo | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { form, setForm, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved: savedWith, confirmRemove } = useEditorPage<Job>({
+    reload: () => jobs.reload(),
+    remove: (item) => api.jobs.remove({ id: item.id }),
+    same: (a, b) => a.id === b.id,
+    removedNotice: (item) => `Job “${item.name}” deleted. Its backups stay in the history.`,
+  })
   const list = useMemo(() => jobs.data ?? [], [jobs.data])
   const destinations = useMemo(() => [...new Set([...BUILT_IN_DESTINATIONS, ...list.flatMap((j) => j.destinations)])].sort(), [list])
 
-  function saved(job: Job, created: boolean) {
-    setForm({ open: false })
-    setNotice(`Job “${job.name}” ${created ? 'created' : 'saved'}: ${job.description}.`)
-    jobs.reload()
-  }
+  const saved = (job: Job, created: boolean) => savedWith(`Job “${job.name}” ${created ? 'created' : 'saved'}: ${job.description}.`)
 
   async function runNow(job: Job) {
     setNotice(null)
@@ -42,18 +37,6 @@ export function SchedulesPage() {
     const result = await api.jobs.run({ id: job.id })
     if (!result.ok) return setActionError(result.error)
     setNotice(result.value.state === 'queued' ? `Job “${job.name}” is queued: it starts when a run slot is free.` : `Job “${job.name}” is running.`)
-  }
-
-  async function confirmRemove() {
-    if (!removing) return
-    setBusy(true)
-    const result = await api.jobs.remove({ id: removing.id })
-    setBusy(false)
-    if (!result.ok) return setRemoveError(result.error)
-    if (form.open && form.job?.id === removing.id) setForm({ open: false })
-    setNotice(`Job “${removing.name}” deleted. Its backups stay in the history.`)
-    setRemoving(null)
-    jobs.reload()
   }
 
   const noProfiles = !profilesLoading && profiles.length === 0
@@ -67,9 +50,9 @@ export function SchedulesPage() {
           className="primary"
           onClick={() => {
             setNotice(null)
-            setForm({ open: true, job: null })
+            setForm({ open: true, item: null })
           }}
-          disabled={noProfiles || (form.open && form.job === null)}
+          disabled={noProfiles || (form.open && form.item === null)}
         >
           New job
         </button>
@@ -91,11 +74,11 @@ export function SchedulesPage() {
 
       {form.open && (
         <JobForm
-          key={form.job?.id ?? 'new'}
-          job={form.job}
+          key={form.item?.id ?? 'new'}
+          job={form.item}
           profiles={profiles}
           destinations={destinations}
-          onSaved={(job) => saved(job, form.job === null)}
+          onSaved={(job) => saved(job, form.item === null)}
           onCancel={() => setForm({ open: false })}
         />
       )}
@@ -111,12 +94,9 @@ export function SchedulesPage() {
             onRun={(job) => void runNow(job)}
             onEdit={(job) => {
               setNotice(null)
-              setForm({ open: true, job })
+              setForm({ open: true, item: job })
             }}
-            onRemove={(job) => {
-              setRemoveError(null)
-              setRemoving(job)
-            }}
+            onRemove={askRemove}
           />
         )
       )}
