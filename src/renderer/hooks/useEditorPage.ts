@@ -34,6 +34,11 @@ export function useEditorPage<T>(options: EditorPageOptions<T>) {
     options.reload()
   }
 
+  function edit(item: T) {
+    setNotice(null)
+    setForm({ open: true, item })
+  }
+
   function askRemove(item: T) {
     setRemoveError(null)
     setRemoving(item)
@@ -51,5 +56,5 @@ export function useEditorPage<T>(options: EditorPageOptions<T>) {
     options.reload()
   }
 
-  return { form, setForm, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved, confirmRemove }
+  return { form, setForm, edit, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved, confirmRemove }
 }

@@ -10,7 +10,7 @@ import { savedCredentials } from '../lib/destination-draft'
 
 export function DestinationsPage() {
   const { destinations, loading, error, reload } = useDestinations()
-  const { form, setForm, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved: savedWith, confirmRemove } = useEditorPage<DestinationView>({
+  const { form, setForm, edit, removing, setRemoving, askRemove, removeError, busy, notice, saved: savedWith, confirmRemove } = useEditorPage<DestinationView>({
     reload,
     remove: (item) => api.destinations.remove({ name: item.name }),
     same: (a, b) => a.name === b.name,
@@ -53,10 +53,7 @@ export function DestinationsPage() {
       {!loading && (
         <DestinationTable
           destinations={destinations}
-          onEdit={(destination) => {
-            setNotice(null)
-            setForm({ open: true, item: destination })
-          }}
+          onEdit={edit}
           onRemove={askRemove}
         />
       )}

@@ -17,7 +17,7 @@ function savedSecretsNote(profile: Profile): string {
 
 export function ProfilesPage() {
   const { profiles, loading, error, reload } = useProfiles()
-  const { form, setForm, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved: savedWith, confirmRemove } = useEditorPage<Profile>({
+  const { form, setForm, edit, removing, setRemoving, askRemove, removeError, busy, notice, saved: savedWith, confirmRemove } = useEditorPage<Profile>({
     reload,
     remove: (item) => api.profiles.remove({ id: item.id }),
     same: (a, b) => a.id === b.id,
@@ -59,10 +59,7 @@ export function ProfilesPage() {
       ) : (
         <ProfileTable
           profiles={profiles}
-          onEdit={(profile) => {
-            setNotice(null)
-            setForm({ open: true, item: profile })
-          }}
+          onEdit={edit}
           onRemove={askRemove}
         />
       )}

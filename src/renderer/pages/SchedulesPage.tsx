@@ -20,7 +20,7 @@ export function SchedulesPage() {
   const scheduler = useSchedulerState()
   const { profiles, error: profilesError, loading: profilesLoading } = useProfiles()
   const [actionError, setActionError] = useState<ErrorInfo | null>(null)
-  const { form, setForm, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved: savedWith, confirmRemove } = useEditorPage<Job>({
+  const { form, setForm, edit, removing, setRemoving, askRemove, removeError, busy, notice, setNotice, saved: savedWith, confirmRemove } = useEditorPage<Job>({
     reload: () => jobs.reload(),
     remove: (item) => api.jobs.remove({ id: item.id }),
     same: (a, b) => a.id === b.id,
@@ -92,10 +92,7 @@ export function SchedulesPage() {
           <JobTable
             jobs={list}
             onRun={(job) => void runNow(job)}
-            onEdit={(job) => {
-              setNotice(null)
-              setForm({ open: true, item: job })
-            }}
+            onEdit={edit}
             onRemove={askRemove}
           />
         )
