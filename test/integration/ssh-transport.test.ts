@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Client } from 'pg'
@@ -12,6 +12,7 @@ import { isAvailable, type MariadbServer, type PostgresServer } from '../support
 import { mariadbFingerprint, pgFingerprint } from '../support/fingerprint'
 import { createMariadbEdgeDatabase, createPgEdgeDatabase, myIdent, pgIdent } from '../support/generated-data'
 import { leftovers, openTcpSockets } from '../support/open-sockets'
+import { stopChild, waitUntil } from '../support/processes'
 import { expectBackendsGone } from '../support/pg-activity'
 import { mariadbSql, psql } from '../support/sql'
 import { describeWithSshd, type SshdServer } from '../support/sshd-server'
@@ -130,6 +131,29 @@ await describeWithSshd('SSH: tunnels and remote exec (throwaway sshd)', (sshd) =
       const r = await core.profiles.test({ profile: closed, password: pg.password } as never)
       expect(r).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' }, ssh: { failedHop: 'database' } })
       expect(r.error?.message).toMatch(/127\.0\.0\.1:1\b/)
+    })
+
+    it('ssh-agent authentication: the key comes from $SSH_AUTH_SOCK; without an agent the error says so', async () => {
+      if (!pg) return
+      const profile = pgProfile(pg, pg.database, ssh(sshd(), {}, { auth: 'agent', privateKeyPath: undefined }))
+      const saved = process.env.SSH_AUTH_SOCK
+      const sock = join(home, 'agent.sock')
+      const log = join(home, 'agent.log')
+      const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')] })
+      try {
+        await waitUntil('ssh-agent', async () => existsSync(sock), { child: agent, logFile: log })
+        await run('ssh-add', [sshd().clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock } })
+        process.env.SSH_AUTH_SOCK = sock
+        const ok = await core.profiles.test({ profile, password: pg.password } as never)
+        expect(ok, JSON.stringify(ok.error)).toMatchObject({ ok: true, ssh: { failedHop: null } })
+        delete process.env.SSH_AUTH_SOCK
+        const none = await core.profiles.test({ profile, password: pg.password } as never)
+        expect(none).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', message: expect.stringContaining('SSH_AUTH_SOCK is not set') }, ssh: { failedHop: 'ssh' } })
+      } finally {
+        if (saved === undefined) delete process.env.SSH_AUTH_SOCK
+        else process.env.SSH_AUTH_SOCK = saved
+        await stopChild(agent, 'SIGTERM')
+      }
     })
 
     it('through a jump host (the same sshd, hopping to itself)', async () => {
