@@ -177,6 +177,7 @@ await describeWithSshd('SSH: tunnels and remote exec (throwaway sshd)', (sshd) =
       expect(backup.status, backup.error ?? '').toBe('success')
       const result = await restoreInto(backup.id, profileId, 'lbrssh_pg_tunnel')
       expect(result.status, result.error ?? '').toBe('success')
+      console.log(`[ssh] pg tunnel: backup ${backup.durationMs} ms (${backup.sizeBytes} B), restore ${result.durationMs} ms`)
       expect(await pgFingerprint(pg, 'lbrssh_pg_tunnel')).toEqual(source)
       expectNothingLeft(before)
     })
@@ -196,6 +197,7 @@ await describeWithSshd('SSH: tunnels and remote exec (throwaway sshd)', (sshd) =
       expect(backup.toolVersion).toBeTruthy()
       const result = await restoreInto(backup.id, profileId, 'lbrssh_pg_exec')
       expect(result.status, result.error ?? '').toBe('success')
+      console.log(`[ssh] pg exec: backup ${backup.durationMs} ms (${backup.sizeBytes} B), restore ${result.durationMs} ms`)
       expect(await pgFingerprint(pg, 'lbrssh_pg_exec')).toEqual(source)
       expectNothingLeft(before)
       // the private temp dir on the SSH host (credential file inside) is gone
@@ -215,6 +217,7 @@ await describeWithSshd('SSH: tunnels and remote exec (throwaway sshd)', (sshd) =
         const target = `lbrssh-my-${mode}`
         const result = await restoreInto(backup.id, profileId, target)
         expect(result.status, `${mode}: ${result.error ?? ''}`).toBe('success')
+        console.log(`[ssh] mariadb ${mode}: backup ${backup.durationMs} ms (${backup.sizeBytes} B), restore ${result.durationMs} ms`)
         expect(await mariadbFingerprint(m, target), mode).toEqual(source)
         expectNothingLeft(before)
       }

@@ -154,6 +154,8 @@ async function connectHop(
         )
       },
     } as ConnectConfig)
+    // Database protocols are chatty (a query, a reply): with Nagle + delayed ACK each exchange would wait ~40 ms.
+    client.setNoDelay(true)
   })
 }
 

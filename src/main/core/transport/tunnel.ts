@@ -28,6 +28,7 @@ export async function openTunnel(session: SshSession, host: string, port: number
   let lastForwardError: string | null = null
   const server = createServer((socket) => {
     sockets.add(socket)
+    socket.setNoDelay(true)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
     socket.pause()
