@@ -87,7 +87,13 @@ export async function openSsh(settings: SshSettings, secrets: SshSecrets, signal
       (closing ??= (async () => {
         client.end()
         jump?.end()
+        // A peer that never answers our close must not hold the caller: cut the sockets after a moment.
+        const cut = setTimeout(() => {
+          client.destroy()
+          jump?.destroy()
+        }, 2_000)
         await Promise.all([clientEnded, jumpEnded])
+        clearTimeout(cut)
       })()),
   }
 }
