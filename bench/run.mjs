@@ -225,68 +225,79 @@ async function main() {
     measurement('s3.lb', 'S3: lifeboat backup --dest s3', 's3', 'lifeboat backup pg --dest s3')
   }
 
-  /** @type {{id: string, location: string} | null} */
-  let pgKeep = null
-  /** @type {{id: string, location: string} | null} */
-  let myKeep = null
-  for (let round = 1; round <= RUNS; round++) {
-    log(`round ${round}/${RUNS}: PostgreSQL backups`)
-    record('pg.floor', (await timedShell(`${pgDump} -Fc -Z0 > /dev/null`, stockEnv)).ms, data.postgres.rawDumpBytes)
-    const zf = join(files, 'pg.dump.zst')
-    record('pg.zstd', (await timedShell(`${pgDump} -Fc -Z0 | ${zstd} -q -3 -T2 > ${sh(zf)}`, stockEnv)).ms, await size(zf))
+  /**
+   * One engine's round: the three stock backups, Lifeboat's two, then stock vs Lifeboat restore of
+   * the same kept file into fresh databases.
+   * @typedef {{id: string, location: string}} Kept
+   * @param {{ key: 'pg' | 'my', label: string, profile: string, dump: string, plainDump: string, ext: string, rawBytes: number,
+   *   createDb: (db: string) => Promise<unknown>, dropDb: (db: string) => Promise<unknown>, stockRestore: (file: string, db: string) => string }} e
+   * @param {number} round
+   * @param {Kept | null} kept the backup restored each round (the first one), null in round 1
+   * @returns {Promise<Kept>}
+   */
+  async function engineRound(e, round, kept) {
+    log(`round ${round}/${RUNS}: ${e.label} backups`)
+    record(`${e.key}.floor`, (await timedShell(`${e.dump} > /dev/null`, stockEnv)).ms, e.rawBytes)
+    const zf = join(files, `${e.key}.${e.ext}.zst`)
+    record(`${e.key}.zstd`, (await timedShell(`${e.dump} | ${zstd} -q -3 -T2 > ${sh(zf)}`, stockEnv)).ms, await size(zf))
     await rm(zf)
-    const gf = join(files, 'pg.sql.gz')
-    record('pg.gzip', (await timedShell(`${pgDump} | ${gzip} -6 > ${sh(gf)}`, stockEnv)).ms, await size(gf))
+    const gf = join(files, `${e.key}.sql.gz`)
+    record(`${e.key}.gzip`, (await timedShell(`${e.plainDump} | ${gzip} -6 > ${sh(gf)}`, stockEnv)).ms, await size(gf))
     await rm(gf)
-    const b = await lbBackup('pg.lb', ['pg'])
-    if (pgKeep) await lbDelete(b.id)
-    else pgKeep = b
-    await lbDelete((await lbBackup('pg.lbGzip', ['pg', '--compress', 'gzip'])).id)
+    const b = await lbBackup(`${e.key}.lb`, [e.profile])
+    if (kept) await lbDelete(b.id)
+    const keep = kept ?? b
+    await lbDelete((await lbBackup(`${e.key}.lbGzip`, [e.profile, '--compress', 'gzip'])).id)
 
-    log(`round ${round}/${RUNS}: PostgreSQL restores`)
-    const keep = /** @type {{id: string, location: string}} */ (pgKeep)
+    log(`round ${round}/${RUNS}: ${e.label} restores`)
     for (const which of ['stock', 'lb']) {
       const db = `restored_${which}_${round}`
-      await pg.psql(`CREATE DATABASE ${db} OWNER bench`)
+      await e.createDb(db)
       if (which === 'stock') {
-        const cmd = `${zstd} -q -dc ${sh(keep.location)} | ${bin('pg_restore')} ${pgConn} -d ${db} --no-owner --no-privileges --exit-on-error --single-transaction`
-        record('pg.restoreStock', (await timedShell(cmd, stockEnv)).ms, null)
+        record(`${e.key}.restoreStock`, (await timedShell(e.stockRestore(keep.location, db), stockEnv)).ms, null)
       } else {
-        const r = await timedLifeboat(['restore', keep.id, '--to', 'pg', '--database', db, '--no-safety-backup', '--confirm', db])
-        record('pg.restoreLb', r.ms, null, r.rss, r.cpuMs)
+        const r = await timedLifeboat(['restore', keep.id, '--to', e.profile, '--database', db, '--no-safety-backup', '--confirm', db])
+        record(`${e.key}.restoreLb`, r.ms, null, r.rss, r.cpuMs)
       }
-      await pg.psql(`DROP DATABASE ${db}`)
+      await e.dropDb(db)
     }
+    return keep
+  }
 
-    if (my) {
-      log(`round ${round}/${RUNS}: MariaDB backups`)
-      record('my.floor', (await timedShell(`${myDump} > /dev/null`, stockEnv)).ms, data.mariadb.rawDumpBytes)
-      const mz = join(files, 'my.sql.zst')
-      record('my.zstd', (await timedShell(`${myDump} | ${zstd} -q -3 -T2 > ${sh(mz)}`, stockEnv)).ms, await size(mz))
-      await rm(mz)
-      const mg = join(files, 'my.sql.gz')
-      record('my.gzip', (await timedShell(`${myDump} | ${gzip} -6 > ${sh(mg)}`, stockEnv)).ms, await size(mg))
-      await rm(mg)
-      const mb = await lbBackup('my.lb', ['my'])
-      if (myKeep) await lbDelete(mb.id)
-      else myKeep = mb
-      await lbDelete((await lbBackup('my.lbGzip', ['my', '--compress', 'gzip'])).id)
+  const pgEngine = {
+    key: /** @type {const} */ ('pg'),
+    label: 'PostgreSQL',
+    profile: 'pg',
+    dump: `${pgDump} -Fc -Z0`,
+    plainDump: pgDump,
+    ext: 'dump',
+    rawBytes: data.postgres.rawDumpBytes,
+    createDb: (/** @type {string} */ db) => pg.psql(`CREATE DATABASE ${db} OWNER bench`),
+    dropDb: (/** @type {string} */ db) => pg.psql(`DROP DATABASE ${db}`),
+    stockRestore: (/** @type {string} */ file, /** @type {string} */ db) =>
+      `${zstd} -q -dc ${sh(file)} | ${bin('pg_restore')} ${pgConn} -d ${db} --no-owner --no-privileges --exit-on-error --single-transaction`,
+  }
+  const myEngine = my && {
+    key: /** @type {const} */ ('my'),
+    label: 'MariaDB',
+    profile: 'my',
+    dump: myDump,
+    plainDump: myDump,
+    ext: 'sql',
+    rawBytes: data.mariadb.rawDumpBytes,
+    createDb: (/** @type {string} */ db) => my.sql(`CREATE DATABASE ${db}`),
+    dropDb: (/** @type {string} */ db) => my.sql(`DROP DATABASE ${db}`),
+    stockRestore: (/** @type {string} */ file, /** @type {string} */ db) =>
+      `${zstd} -q -dc ${sh(file)} | ${sh(my.bins.mariadb ?? '')} --defaults-extra-file=${sh(mycnf)} --default-character-set=utf8mb4 --binary-mode -- ${db}`,
+  }
 
-      log(`round ${round}/${RUNS}: MariaDB restores`)
-      const mk = /** @type {{id: string, location: string}} */ (myKeep)
-      for (const which of ['stock', 'lb']) {
-        const db = `restored_${which}_${round}`
-        await my.sql(`CREATE DATABASE ${db}`)
-        if (which === 'stock') {
-          const cmd = `${zstd} -q -dc ${sh(mk.location)} | ${sh(my.bins.mariadb ?? '')} --defaults-extra-file=${sh(mycnf)} --default-character-set=utf8mb4 --binary-mode -- ${db}`
-          record('my.restoreStock', (await timedShell(cmd, stockEnv)).ms, null)
-        } else {
-          const r = await timedLifeboat(['restore', mk.id, '--to', 'my', '--database', db, '--no-safety-backup', '--confirm', db])
-          record('my.restoreLb', r.ms, null, r.rss, r.cpuMs)
-        }
-        await my.sql(`DROP DATABASE ${db}`)
-      }
-    }
+  /** @type {Kept | null} */
+  let pgKeep = null
+  /** @type {Kept | null} */
+  let myKeep = null
+  for (let round = 1; round <= RUNS; round++) {
+    pgKeep = await engineRound(pgEngine, round, pgKeep)
+    if (myEngine) myKeep = await engineRound(myEngine, round, myKeep)
 
     if (s3) {
       log(`round ${round}/${RUNS}: S3`)
