@@ -3,7 +3,7 @@ import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Client } from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createApp, type LifeboatCore } from '../../src/main/core/app'
 import type { Backup, BackupOptionsInput } from '../../src/shared/backup-model'
 import type { ProfileInput } from '../../src/shared/model'
@@ -17,7 +17,6 @@ import { expectBackendsGone } from '../support/pg-activity'
 import { mariadbSql, psql } from '../support/sql'
 import { describeWithSshd, type SshdServer } from '../support/sshd-server'
 import { tempDir } from '../support/temp-home'
-import { inject } from 'vitest'
 
 const run = promisify(execFile)
 

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises'
 import type { Duplex } from 'node:stream'
-import { Client, utils, type ConnectConfig, type ParsedKey } from 'ssh2'
+import { Client, type ConnectConfig } from 'ssh2'
 import { AppError, isAppError } from '../../../shared/errors'
 import type { HostKeyCheck, SshHop, SshSettings } from '../../../shared/ssh-model'
 import { connectError, hostPort } from '../destinations/sftp/sftp-errors'
 import { registerSecret } from '../logging/redact'
 import { abortReason } from '../pipeline/abort'
 import { checkKnownHostsFile, defaultKnownHostsPath, fingerprintOfKey } from './known-hosts'
+import { loadPrivateKey } from './private-key'
 
 export type HopKind = 'jump' | 'ssh'
 
@@ -210,24 +210,20 @@ async function authFor(hop: SshHop, secret: string | undefined, label: string): 
   }
 }
 
-/** The key file, parsed up front so each failure (missing file, public key, wrong or missing passphrase) gets its own message. */
+/** The key file's bytes for ssh2, once loadPrivateKey found it usable. */
 async function privateKey(path: string, passphrase: string | undefined, label: string): Promise<Buffer> {
-  let text: Buffer
-  try {
-    text = await readFile(path)
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
-    throw new AppError('AUTH_FAILED', `${label}: cannot read the private key ${path}: ${reason}`, 'ssh.hop.privateKeyPath')
-  }
-  const parsed = utils.parseKey(text, passphrase)
-  if (parsed instanceof Error) {
-    if (/passphrase|encrypted|decrypt|bad auth/i.test(parsed.message)) {
-      throw new AppError('AUTH_FAILED', `${label}: the private key ${path} is encrypted and ${passphrase ? 'the saved passphrase is wrong' : 'no passphrase is saved'}`, 'sshSecret')
+  const { text } = await loadPrivateKey(path, passphrase, (problem) => {
+    switch (problem.kind) {
+      case 'unreadable':
+        return new AppError('AUTH_FAILED', `${label}: cannot read the private key ${path}: ${problem.reason}`, 'ssh.hop.privateKeyPath')
+      case 'passphrase':
+        return new AppError('AUTH_FAILED', `${label}: the private key ${path} is encrypted and ${problem.saved ? 'the saved passphrase is wrong' : 'no passphrase is saved'}`, 'sshSecret')
+      case 'unusable':
+        return new AppError('AUTH_FAILED', `${label}: the private key ${path} cannot be used: ${problem.reason}`, 'ssh.hop.privateKeyPath')
+      case 'public':
+        return new AppError('AUTH_FAILED', `${label}: ${path} is a public key — choose the private key file`, 'ssh.hop.privateKeyPath')
     }
-    throw new AppError('AUTH_FAILED', `${label}: the private key ${path} cannot be used: ${parsed.message}`, 'ssh.hop.privateKeyPath')
-  }
-  const key = Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed
-  if (!key.isPrivateKey()) throw new AppError('AUTH_FAILED', `${label}: ${path} is a public key — choose the private key file`, 'ssh.hop.privateKeyPath')
+  })
   return text
 }
 

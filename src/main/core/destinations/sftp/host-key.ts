@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto'
 import { Client } from 'ssh2'
 import { AppError } from '../../../../shared/errors'
 import { abortReason } from '../../pipeline/abort'
+import { fingerprintOfKey } from '../../transport/known-hosts'
 import { connectError } from './sftp-errors'
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000
 
 /** 'SHA256:' + unpadded base64 of the key blob's SHA-256: what `ssh-keygen -lf` and OpenSSH's prompts print. */
-export function fingerprintOf(key: Buffer): string {
-  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
-}
+export const fingerprintOf = fingerprintOfKey
 
 /**
  * Connects only far enough to see the server's host key (for trust-on-first-use): 'SHA256:…'.

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises'
-import { Client, utils, type AnyAuthMethod, type ParsedKey } from 'ssh2'
+import { Client, type AnyAuthMethod, type ParsedKey } from 'ssh2'
 import { AppError } from '../../../../shared/errors'
 import { registerSecret } from '../../logging/redact'
 import { abortReason } from '../../pipeline/abort'
 import { DEFAULT_CONNECT_TIMEOUT_MS, fingerprintOf } from './host-key'
+import { loadPrivateKey } from '../../transport/private-key'
+import { endClient } from '../../transport/ssh'
 import { RemoteFs } from './remote-fs'
 import { connectError, hostKeyChangedError, hostPort, isConnectionLost, TransientConnectError, type Endpoint } from './sftp-errors'
 
@@ -184,24 +185,20 @@ export class SftpConnection {
     return methods
   }
 
-  /** Parsed here (not by ssh2's connect(), which throws on a bad passphrase) so each failure gets its own message. */
   private async privateKey(path: string, passphrase: string | undefined): Promise<ParsedKey> {
-    let text: Buffer
-    try {
-      text = await readFile(path)
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
-      throw new AppError('DESTINATION_FAILED', `${this.prefix}cannot read the private key ${path}: ${reason}`)
-    }
-    const parsed = utils.parseKey(text, passphrase)
-    if (parsed instanceof Error) {
-      if (/passphrase|encrypted|decrypt/i.test(parsed.message)) {
-        throw new AppError('AUTH_FAILED', `${this.prefix}the private key ${path} needs its passphrase: ${passphrase ? 'the saved one is wrong' : 'none is saved'} — edit the destination`)
+    const { key } = await loadPrivateKey(path, passphrase, (problem) => {
+      switch (problem.kind) {
+        case 'unreadable':
+          return new AppError('DESTINATION_FAILED', `${this.prefix}cannot read the private key ${path}: ${problem.reason}`)
+        case 'passphrase':
+          return new AppError('AUTH_FAILED', `${this.prefix}the private key ${path} needs its passphrase: ${problem.saved ? 'the saved one is wrong' : 'none is saved'} — edit the destination`)
+        case 'unusable':
+          return new AppError('DESTINATION_FAILED', `${this.prefix}the private key ${path} cannot be used: ${problem.reason}`)
+        case 'public':
+          return new AppError('DESTINATION_FAILED', `${this.prefix}${path} is a public key: choose the private key file`)
       }
-      throw new AppError('DESTINATION_FAILED', `${this.prefix}the private key ${path} cannot be used: ${parsed.message}`)
-    }
-    if (!parsed.isPrivateKey()) throw new AppError('DESTINATION_FAILED', `${this.prefix}${path} is a public key: choose the private key file`)
-    return parsed
+    })
+    return key
   }
 
   private forget(session: Session): void {
@@ -236,17 +233,5 @@ async function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve()
     }
     signal.addEventListener('abort', done, { once: true })
-  })
-}
-
-/** Ends the connection and waits (briefly) until the socket is closed. */
-async function endClient(client: Client): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 2_000)
-    client.once('close', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    client.end()
   })
 }
